@@ -1,0 +1,200 @@
+/*
+ * vmm: boot a guest described by a libvirt-XML config on KVM.
+ *
+ *   vmm [--timeout SECONDS] [--cmdline ARGS] [--kernel ELF]
+ *       [--check-config] [--print-setup-time] CONFIG.xml
+ *
+ * Exit status: the guest's (what it wrote to the debug-exit port; 0 for a
+ * clean shutdown), or one of the EXIT_* statuses in include/gmm/ports.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gmm/ports.h>
+#include "vmm/config.h"
+#include "vmm/vm.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vmm [options] CONFIG.xml\n"
+		"  --timeout SECONDS    stop the guest after SECONDS, dump every vCPU, exit %d\n"
+		"  --cmdline ARGS       append ARGS to the guest kernel command line\n"
+		"  --kernel ELF         boot ELF instead of <os><kernel> or the built kernel\n"
+		"  --check-config       parse and print the config, create nothing\n"
+		"  --print-setup-time   print the time from start to the first KVM_RUN\n",
+		EXIT_TIMEOUT);
+}
+
+/* The kernel this repo builds sits next to the vmm binary. */
+static void default_kernel(char *buf, size_t len)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0) {
+		snprintf(buf, len, "build/guest.elf");
+		return;
+	}
+	self[n] = 0;
+	snprintf(buf, len, "%s/guest.elf", dirname(self));
+}
+
+static double ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+/* Wait for the VM to stop, a signal, or the watchdog. */
+static void supervise(struct vm *vm, double timeout_s)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+
+	for (;;) {
+		int wait_ms = -1;
+		if (timeout_s > 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			double left = timeout_s * 1e3 - ms_between(&start, &now);
+			if (left <= 0) {
+				vm_request_stop(vm, EXIT_TIMEOUT, "watchdog: guest still running after %g s",
+						timeout_s);
+				break;
+			}
+			wait_ms = (int)left + 1;
+		}
+		struct pollfd p[2] = { { vm->stop_fd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		int n = poll(p, sfd >= 0 ? 2 : 1, wait_ms);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (p[0].revents)
+			break;
+		if (sfd >= 0 && p[1].revents) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == sizeof(si))
+				vm_request_stop(vm, EXIT_INTERRUPTED, "stopped by signal %s",
+						strsignal((int)si.ssi_signo));
+			break;
+		}
+	}
+	if (sfd >= 0)
+		close(sfd);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ "cmdline", required_argument, NULL, 'c' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "print-setup-time", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct timespec t_main;
+	clock_gettime(CLOCK_MONOTONIC, &t_main);
+	double timeout_s = 0;
+	const char *extra_cmdline = NULL, *kernel_opt = NULL;
+	int check_only = 0, print_setup = 0, c;
+	char err[4096];
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': {
+			char *end;
+			timeout_s = strtod(optarg, &end);
+			if (*end || timeout_s <= 0) {
+				fprintf(stderr, "vmm: --timeout: '%s' is not a positive number of seconds\n", optarg);
+				return EXIT_CONFIG;
+			}
+			break;
+		}
+		case 'c': extra_cmdline = optarg; break;
+		case 'k': kernel_opt = optarg; break;
+		case 'C': check_only = 1; break;
+		case 'S': print_setup = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_CONFIG;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return EXIT_CONFIG;
+	}
+
+	static struct vm_config cfg;
+	if (config_load(argv[optind], &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmm: %s\n", err);
+		return EXIT_CONFIG;
+	}
+	if (extra_cmdline && *extra_cmdline) {
+		size_t used = strlen(cfg.cmdline);
+		if (used + strlen(extra_cmdline) + 2 > sizeof(cfg.cmdline)) {
+			fprintf(stderr, "vmm: --cmdline: command line longer than %zu bytes\n", sizeof(cfg.cmdline) - 1);
+			return EXIT_CONFIG;
+		}
+		snprintf(cfg.cmdline + used, sizeof(cfg.cmdline) - used, "%s%s", used ? " " : "", extra_cmdline);
+	}
+	char kernel[PATH_MAX];
+	if (kernel_opt)
+		snprintf(kernel, sizeof(kernel), "%s", kernel_opt);
+	else if (cfg.kernel[0])
+		snprintf(kernel, sizeof(kernel), "%s", cfg.kernel);
+	else
+		default_kernel(kernel, sizeof(kernel));
+	if (check_only) {
+		config_print(&cfg, stdout);
+		printf("kernel: %s\n", kernel);
+		return 0;
+	}
+
+	/* Signals go to the supervisor's signalfd, never to a vCPU thread. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	struct vm *vm = vm_create(&cfg, kernel, err, sizeof(err));
+	if (!vm) {
+		fprintf(stderr, "vmm: %s\n", err);
+		return strstr(err, "/dev/kvm") || strstr(err, "KVM_") ? EXIT_VMM_FAULT : EXIT_CONFIG;
+	}
+	vm->t_exec = t_main;
+	if (vm_start(vm, err, sizeof(err)) < 0)
+		fprintf(stderr, "vmm: %s\n", err);
+	else
+		supervise(vm, timeout_s);
+	vm_join(vm);
+
+	int status = vm->exit_status;
+	if (status == EXIT_TIMEOUT) {
+		fprintf(stderr, "vmm: %s; vCPU state:\n", vm->exit_reason);
+		vm_dump_all_vcpus(vm, stderr);
+	} else if (status != 0) {
+		fprintf(stderr, "vmm: %s (exit status %d)\n", vm->exit_reason, status);
+	}
+	if (print_setup && vm->first_run_seen)
+		fprintf(stderr, "vmm: setup time %.3f ms (start of main to first KVM_RUN)\n",
+			ms_between(&vm->t_exec, &vm->t_first_run));
+	vm_destroy(vm);
+	return status;
+}
