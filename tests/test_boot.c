@@ -1,0 +1,253 @@
+/*
+ * Boot tests: real guests under our VMM on /dev/kvm. The guest's topology
+ * report (numactl --hardware format) must equal what the config says, every
+ * CPU must come up, and the VMM's exit paths (clean shutdown, guest panic,
+ * bad ELF, watchdog, Ctrl-C) must give the documented statuses.
+ */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gmm/ports.h>
+#include "lib/vmrun.h"
+#include "vmm/config.h"
+
+#define BOOT_TIMEOUT 120
+
+/* The report numactl --hardware would print for CFG (sizes, cpus, distances). */
+static void expected_report(const struct vm_config *cfg, char *buf, size_t len)
+{
+	size_t o = 0;
+	if (cfg->nr_nodes == 1)
+		o += snprintf(buf + o, len - o, "available: 1 nodes (0)\n");
+	else
+		o += snprintf(buf + o, len - o, "available: %d nodes (0-%d)\n", cfg->nr_nodes, cfg->nr_nodes - 1);
+	for (int n = 0; n < cfg->nr_nodes; n++) {
+		o += snprintf(buf + o, len - o, "node %d cpus:", n);
+		for (int c = 0; c < cfg->node[n].nr_cpus; c++)
+			o += snprintf(buf + o, len - o, " %d", cfg->node[n].cpus[c]);
+		o += snprintf(buf + o, len - o, "\nnode %d size: %llu MB\n", n,
+			      (unsigned long long)(cfg->node[n].mem_bytes >> 20));
+	}
+	o += snprintf(buf + o, len - o, "node distances:\nnode ");
+	for (int n = 0; n < cfg->nr_nodes; n++)
+		o += snprintf(buf + o, len - o, "%3d ", n);
+	o += snprintf(buf + o, len - o, "\n");
+	for (int i = 0; i < cfg->nr_nodes; i++) {
+		o += snprintf(buf + o, len - o, "%3d: ", i);
+		for (int j = 0; j < cfg->nr_nodes; j++)
+			o += snprintf(buf + o, len - o, "%3d ", cfg->node[i].distance[j]);
+		o += snprintf(buf + o, len - o, "\n");
+	}
+}
+
+static void rstrip(char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+		s[--n] = 0;
+}
+
+/* Every expected line (but "free", which depends on the kernel) must appear
+ * in the guest's output, in order. */
+static void assert_report(const char *out, const struct vm_config *cfg)
+{
+	static char want[16384];
+	expected_report(cfg, want, sizeof(want));
+	const char *pos = out;
+	char *save = NULL;
+	for (char *line = strtok_r(want, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		rstrip(line);
+		const char *hit = strstr(pos, line);
+		cr_assert(hit, "topology report lacks \"%s\" (in order); guest said:\n%s", line, out);
+		pos = hit + strlen(line);
+	}
+	for (int n = 0; n < cfg->nr_nodes; n++) {
+		char key[64];
+		unsigned long free_mb = ~0UL;
+		snprintf(key, sizeof(key), "node %d free: ", n);
+		const char *f = strstr(out, key);
+		cr_assert(f, "no \"%s\" line", key);
+		sscanf(f + strlen(key), "%lu", &free_mb);
+		cr_assert(free_mb > 0 && free_mb <= cfg->node[n].mem_bytes >> 20,
+			  "node %d free %lu MB not in (0, size]", n, free_mb);
+	}
+}
+
+static void assert_all_cpus_up(const char *out, const struct vm_config *cfg)
+{
+	for (int c = 1; c < cfg->nr_vcpus; c++) {
+		char line[96];
+		snprintf(line, sizeof(line), "smp: CPU %d (APIC %d) node %d online", c, c, cfg->cpu_node[c]);
+		cr_assert(strstr(out, line), "missing \"%s\"; guest said:\n%s", line, out);
+	}
+	char line[96];
+	snprintf(line, sizeof(line), "smp: Brought up %d nodes, %d CPUs", cfg->nr_nodes, cfg->nr_vcpus);
+	cr_assert(strstr(out, line), "missing \"%s\"", line);
+}
+
+static void boot_and_check(const char *config)
+{
+	VM_REQUIRE();
+	static struct vm_config cfg;
+	char err[1024];
+	cr_assert_eq(config_load(config, &cfg, err, sizeof(err)), 0, "%s", err);
+	struct vm_result r;
+	cr_assert_eq(vm_run(config, NULL, BOOT_TIMEOUT, NULL, &r), 0);
+	cr_assert_eq(r.status, 0, "exit status %d; output:\n%s", r.status, r.out);
+	assert_report(r.out, &cfg);
+	assert_all_cpus_up(r.out, &cfg);
+	vm_result_free(&r);
+}
+
+Test(boot, one_node, .timeout = BOOT_TIMEOUT + 30) { boot_and_check("configs/1node.xml"); }
+Test(boot, two_nodes, .timeout = BOOT_TIMEOUT + 30) { boot_and_check("configs/2node.xml"); }
+Test(boot, four_nodes_asymmetric, .timeout = BOOT_TIMEOUT + 30) { boot_and_check("configs/4node.xml"); }
+
+/* More vCPUs than the host has cores: 2 per host CPU (at least 6), 3 nodes. */
+Test(boot, more_vcpus_than_host_cores, .timeout = BOOT_TIMEOUT + 30)
+{
+	VM_REQUIRE();
+	long host = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = (int)(host * 2 < 6 ? 6 : host * 2);
+	if (n > 16)
+		n = 16;
+	char path[] = "/tmp/gmm-manycpu-XXXXXX.xml";
+	int fd = mkstemps(path, 4);
+	cr_assert(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	int per = n / 3;
+	fprintf(f, "<domain type='kvm'><memory unit='MiB'>48</memory><vcpu>%d</vcpu><cpu><numa>\n", n);
+	fprintf(f, "<cell id='0' cpus='0-%d' memory='16' unit='MiB'/>\n", per - 1);
+	fprintf(f, "<cell id='1' cpus='%d-%d' memory='16' unit='MiB'/>\n", per, 2 * per - 1);
+	fprintf(f, "<cell id='2' cpus='%d-%d' memory='16' unit='MiB'/>\n", 2 * per, n - 1);
+	fprintf(f, "</numa></cpu><os><type arch='x86_64'>hvm</type></os></domain>\n");
+	fclose(f);
+	boot_and_check(path);
+	unlink(path);
+}
+
+Test(panic, deliberate_page_fault_gives_report_and_status, .timeout = BOOT_TIMEOUT + 30)
+{
+	VM_REQUIRE();
+	struct vm_result r;
+	cr_assert_eq(vm_run("configs/1node.xml", "crash=pf", BOOT_TIMEOUT, NULL, &r), 0);
+	cr_assert_eq(r.status, EXIT_GUEST_PANIC, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "PANIC: CPU 0: exception 14 (#PF"), "output:\n%s", r.out);
+	cr_assert(strstr(r.out, "CR2: 0x"));
+	cr_assert(strstr(r.out, "Call Trace:"));
+	cr_assert(strstr(r.out, "kmain+0x"), "backtrace has no symbol names:\n%s", r.out);
+	cr_assert(strstr(r.out, "Kernel panic - not syncing"));
+	vm_result_free(&r);
+}
+
+Test(panic, fault_on_an_application_processor, .timeout = BOOT_TIMEOUT + 30)
+{
+	VM_REQUIRE();
+	struct vm_result r;
+	cr_assert_eq(vm_run("configs/2node.xml", "crash=gp crash_cpu=3", BOOT_TIMEOUT, NULL, &r), 0);
+	cr_assert_eq(r.status, EXIT_GUEST_PANIC, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "PANIC: CPU 3: exception 13 (#GP"), "output:\n%s", r.out);
+	vm_result_free(&r);
+}
+
+Test(panic, explicit_panic_call, .timeout = BOOT_TIMEOUT + 30)
+{
+	VM_REQUIRE();
+	struct vm_result r;
+	cr_assert_eq(vm_run("configs/1node.xml", "crash=panic", BOOT_TIMEOUT, NULL, &r), 0);
+	cr_assert_eq(r.status, EXIT_GUEST_PANIC, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "Kernel panic - not syncing: "));
+	cr_assert(strstr(r.out, "Call Trace:"));
+	vm_result_free(&r);
+}
+
+Test(vmm, bad_elf_is_refused_before_the_vm_runs)
+{
+	VM_REQUIRE();
+	const char *extra[] = { "--kernel", "configs/2node.xml", NULL };
+	struct vm_result r;
+	cr_assert_eq(vm_run("configs/2node.xml", NULL, 10, extra, &r), 0);
+	cr_assert_eq(r.status, EXIT_CONFIG, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "bad ELF: not an ELF file"), "output:\n%s", r.out);
+	cr_assert_null(strstr(r.out, "Command line:"), "the guest must not have run");
+	vm_result_free(&r);
+}
+
+Test(vmm, missing_kernel_file_is_refused)
+{
+	VM_REQUIRE();
+	const char *extra[] = { "--kernel", "build/no-such-kernel.elf", NULL };
+	struct vm_result r;
+	cr_assert_eq(vm_run("configs/1node.xml", NULL, 10, extra, &r), 0);
+	cr_assert_eq(r.status, EXIT_CONFIG);
+	cr_assert(strstr(r.out, "no-such-kernel.elf: No such file"), "output:\n%s", r.out);
+	vm_result_free(&r);
+}
+
+Test(vmm, bad_config_exits_before_any_vm_exists)
+{
+	const char *argv[] = { "build/vmm", "--timeout", "5", "tests/configs/does-not-exist.xml", NULL };
+	struct vm_result r;
+	cr_assert_eq(vm_run_argv(argv, &r), 0);
+	cr_assert_eq(r.status, EXIT_CONFIG, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "does-not-exist.xml"), "output:\n%s", r.out);
+	vm_result_free(&r);
+}
+
+Test(vmm, watchdog_stops_a_running_guest_and_dumps_every_vcpu, .timeout = BOOT_TIMEOUT + 30)
+{
+	VM_REQUIRE();
+	struct vm_result r;
+	/* hold: the guest idles after boot instead of shutting down */
+	cr_assert_eq(vm_run("configs/2node.xml", "hold", 20, NULL, &r), 0);
+	cr_assert_eq(r.status, EXIT_TIMEOUT, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "watchdog: guest still running after 20 s"));
+	for (int c = 0; c < 4; c++) {
+		char key[64];
+		snprintf(key, sizeof(key), "vcpu %d registers", c);
+		cr_assert(strstr(r.out, key), "no register dump for vcpu %d:\n%s", c, r.out);
+	}
+	cr_assert(strstr(r.out, "RIP=0x"));
+	vm_result_free(&r);
+}
+
+Test(vmm, sigint_stops_the_vm_cleanly, .timeout = BOOT_TIMEOUT + 30)
+{
+	VM_REQUIRE();
+	int pfd[2];
+	cr_assert_eq(pipe(pfd), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		execl("build/vmm", "build/vmm", "--timeout", "100", "--cmdline", "hold",
+		      "configs/1node.xml", (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	/* Wait until the guest is up, then Ctrl-C. */
+	static char out[65536];
+	size_t len = 0;
+	while (len < sizeof(out) - 1 && !strstr(out, "smp: Brought up")) {
+		ssize_t n = read(pfd[0], out + len, sizeof(out) - 1 - len);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		out[len] = 0;
+	}
+	cr_assert(strstr(out, "smp: Brought up"), "guest did not boot:\n%s", out);
+	kill(pid, SIGINT);
+	int st;
+	waitpid(pid, &st, 0);
+	cr_assert(WIFEXITED(st), "vmm died of a signal");
+	cr_assert_eq(WEXITSTATUS(st), EXIT_INTERRUPTED);
+	close(pfd[0]);
+}
