@@ -1,0 +1,45 @@
+/*
+ * One line naming where a benchmark ran, printed first by every benchmark
+ * (PLATFORM.md: figures mean little without it):
+ *   platform: <what>; host kernel 6.x; KVM backend kvm_pvm|VMX|SVM|none; <cpu model>; <n> cpus
+ */
+#ifndef BENCH_PLATFORM_H
+#define BENCH_PLATFORM_H
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+static inline const char *bench_kvm_backend(void)
+{
+	if (access("/sys/module/kvm_pvm", F_OK) == 0)
+		return "kvm_pvm (ring 0 interpreted)";
+	if (access("/sys/module/kvm_intel", F_OK) == 0)
+		return "KVM with VMX";
+	if (access("/sys/module/kvm_amd", F_OK) == 0)
+		return "KVM with SVM";
+	return access("/dev/kvm", F_OK) == 0 ? "KVM (unknown backend)" : "no KVM";
+}
+
+static inline void bench_print_platform(const char *what)
+{
+	char model[256] = "unknown cpu", line[512];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':');
+		if (!strncmp(line, "model name", 10) && c) {
+			snprintf(model, sizeof(model), "%s", c + 2);
+			model[strcspn(model, "\n")] = 0;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	struct utsname u;
+	uname(&u);
+	printf("platform: %s; host kernel %s; KVM backend: %s; %s; %ld cpus\n", what, u.release,
+	       bench_kvm_backend(), model, sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+#endif
