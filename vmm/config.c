@@ -5,10 +5,11 @@
  * Two passes. walk() visits every element once and checks, against a rule
  * table per parent, that it is one we know in that place; each element's
  * handler records what it says and checks what it can alone (syntax,
- * ranges). Then finish() checks what spans elements (cells against <vcpu>
- * and <memory>, distances, metadata against cells and the disk) and fills
- * the config. The first error stops the parse with one message naming the
- * element; nothing outside the config is created or changed.
+ * ranges). Then the finish_*() functions check what spans elements (cells
+ * against <vcpu> and <memory>, distances, metadata against cells and the
+ * disk) and fill the config. The first error stops the parse with one
+ * message naming the element; nothing outside the config is created or
+ * changed.
  */
 #include "config.h"
 
@@ -26,6 +27,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
 
 #define MiB (1024ULL * 1024)
 #define GiB (1024ULL * MiB)
@@ -71,6 +73,9 @@ struct parser {
 	int nr_disks;
 	bool disk_has_source, disk_has_target;
 	bool have_swap_size, have_swap_faults;
+
+	int  xml_err_line;           /* first libxml2 error; 0 = none yet */
+	char xml_err[256];
 };
 
 /* ---- messages ---------------------------------------------------------- */
@@ -1143,23 +1148,68 @@ static int finish_metadata(struct parser *p)
 
 /* ---- entry points --------------------------------------------------------- */
 
+/* libxml2 2.12 made the error argument const. */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *xml_error_arg;
+#else
+typedef xmlErrorPtr xml_error_arg;
+#endif
+
+/*
+ * libxml2 goes on parsing after an error and reports what follows from
+ * it too; the first report is the one that explains the mistake, so the
+ * parse keeps that one (in the parser, through the context's _private).
+ */
+static void keep_first_error(void *ctxt, xml_error_arg e)
+{
+	struct parser *p = ((xmlParserCtxt *)ctxt)->_private;
+	size_t len;
+
+	if (p->xml_err_line || !e || !e->message)
+		return;
+	snprintf(p->xml_err, sizeof p->xml_err, "%s", e->message);
+	len = strlen(p->xml_err);
+	while (len > 0 && isspace((unsigned char)p->xml_err[len - 1]))
+		p->xml_err[--len] = '\0';
+	p->xml_err_line = e->line > 0 ? e->line : 1;
+}
+
 static int xml_error(struct parser *p)
 {
-	const xmlError *e = xmlGetLastError();
-	char msg[256] = "document is empty";
-	int line = 1;
-
-	if (e && e->message) {
-		size_t len;
-
-		snprintf(msg, sizeof msg, "%s", e->message);
-		len = strlen(msg);
-		while (len > 0 && isspace((unsigned char)msg[len - 1]))
-			msg[--len] = '\0';
-		line = e->line;
-	}
-	snprintf(p->err, p->errlen, "%s:%d: XML parse error: %s", p->name, line, msg);
+	if (!p->xml_err_line)
+		return fail_at(p, "<domain>", "document is empty or unreadable");
+	snprintf(p->err, p->errlen, "%s:%d: XML parse error: %s", p->name,
+		 p->xml_err_line, p->xml_err);
 	return -1;
+}
+
+/* Parse BUF into a tree; errors are kept, not printed (XML_PARSE_NOERROR). */
+static xmlDoc *read_xml(struct parser *p, const char *buf, size_t len)
+{
+	const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+	xmlParserCtxt *ctxt;
+	xmlDoc *doc;
+
+	if (len == 0) {
+		snprintf(p->xml_err, sizeof p->xml_err, "Document is empty");
+		p->xml_err_line = 1;
+		return NULL;
+	}
+	ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		snprintf(p->xml_err, sizeof p->xml_err, "out of memory");
+		p->xml_err_line = 1;
+		return NULL;
+	}
+	ctxt->_private = p;
+	ctxt->sax->serror = keep_first_error;
+	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, p->name, NULL, opts);
+	if (doc && !ctxt->wellFormed) {     /* only possible in recovery mode */
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
 }
 
 /* The directory of NAME, "" if it has none. */
@@ -1189,14 +1239,12 @@ static void init_config(struct vm_config *cfg, const char *name)
 
 static int parse_doc(struct parser *p, const char *buf, size_t len)
 {
-	const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 	xmlDoc *doc;
 	int r;
 
 	if (len > INT_MAX)
 		return fail_at(p, "<domain>", "file too large");
-	xmlResetLastError();
-	doc = len ? xmlReadMemory(buf, (int)len, p->name, NULL, opts) : NULL;
+	doc = read_xml(p, buf, len);
 	if (!doc)
 		return xml_error(p);
 	r = parse_domain(p, xmlDocGetRootElement(doc));
@@ -1213,7 +1261,7 @@ static int parse_doc(struct parser *p, const char *buf, size_t len)
 int config_parse_buffer(const char *buf, size_t len, const char *name,
 			struct vm_config *cfg, char *err, size_t errlen)
 {
-	struct parser *p = calloc(1, sizeof *p);   /* ~35 KiB: not on the stack */
+	struct parser *p = calloc(1, sizeof *p);   /* tens of KiB: not on the stack */
 	int r;
 
 	init_config(cfg, name);
@@ -1254,7 +1302,7 @@ int config_load(const char *path, struct vm_config *cfg, char *err, size_t errle
 	len = buf ? fread(buf, 1, CONFIG_FILE_MAX + 1, f) : 0;
 	if (!buf || ferror(f) || len > CONFIG_FILE_MAX) {
 		snprintf(err, errlen, "%s: %s", path, !buf ? "out of memory" :
-			 ferror(f) ? "read error" : "larger than 1 MiB");
+			 ferror(f) ? strerror(errno) : "larger than 1 MiB");
 		free(buf);
 		fclose(f);
 		return -1;
@@ -1370,7 +1418,7 @@ static void format_cpus(const int *cpus, int n, char *buf, size_t len)
 
 static void print_node(const struct vm_config *cfg, const struct vm_node *node, FILE *out)
 {
-	char cpus[256], size[32];
+	char cpus[1024], size[32];       /* room for 256 CPUs as "0,2,4,..." */
 
 	format_cpus(node->cpus, node->nr_cpus, cpus, sizeof cpus);
 	fprintf(out, "  node %d: cpus %-10s %10s  distances", node->id, cpus,

@@ -1,6 +1,6 @@
 /*
  * Machine configuration: the libvirt domain XML subset we accept
- * (README.md, "Config reference"), parsed with libxml2 into struct
+ * (docs/config.md), parsed with libxml2 into struct
  * vm_config. Parsing never creates anything: every error is found and
  * reported (naming the element and the problem) before a VM exists.
  */
