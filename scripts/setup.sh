@@ -8,6 +8,7 @@ set -euo pipefail
 PACKAGES=(
 	gcc make binutils libc6-dev pkg-config   # toolchain
 	libxml2-dev                              # config parser (libvirt XML)
+	libjansson-dev                           # --stats-out JSON lines
 	libnuma-dev                              # host-node binding of guest memory
 	liburing-dev                             # swap backend
 	libcriterion-dev                         # tests

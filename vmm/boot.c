@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 
 #include <gmm/bootinfo.h>
+#include <gmm/counters.h>
 #include "vmm/vm.h"
 
 #define PTE_P   (1ULL << 0)
@@ -125,6 +126,10 @@ static int write_boot_info(struct vm *vm, char *err, size_t errlen)
 	bi->kernel_paddr_start = vm->kernel_start;
 	bi->kernel_paddr_end = vm->kernel_end;
 	bi->nr_cpus = (uint32_t)vm->nr_vcpus;
+	if (vm->counters) {
+		bi->counters_paddr = GMM_COUNTERS_PADDR;
+		bi->counters_size = GMM_COUNTERS_SIZE;
+	}
 	for (int i = 0; i < vm->mem.nr_regions; i++) {
 		const struct guest_region *r = &vm->mem.region[i];
 		uint64_t start = r->gpa, end = r->gpa + r->size;

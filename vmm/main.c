@@ -22,8 +22,12 @@
 #include <unistd.h>
 
 #include <gmm/ports.h>
+#include <gmm/counters.h>
 #include "vmm/config.h"
+#include "vmm/stats_out.h"
 #include "vmm/vm.h"
+
+int stat_main(int argc, char **argv);   /* stat_cmd.c */
 
 static void usage(FILE *out)
 {
@@ -33,7 +37,10 @@ static void usage(FILE *out)
 		"  --cmdline ARGS       append ARGS to the guest kernel command line\n"
 		"  --kernel ELF         boot ELF instead of <os><kernel> or the built kernel\n"
 		"  --check-config       parse and print the config, create nothing\n"
-		"  --print-setup-time   print the time from start to the first KVM_RUN\n",
+		"  --print-setup-time   print the time from start to the first KVM_RUN\n"
+		"  --stats-out FILE     sample the guest's counters into FILE (.csv, else JSON lines)\n"
+		"  --stats-interval MS  sampling interval (default 100)\n"
+		"       vmm stat [PID] [--interval MS] [--count N]   live view of a running VM\n",
 		EXIT_TIMEOUT);
 }
 
@@ -123,6 +130,23 @@ static void print_resident(const struct vm *vm)
 		(total_pages - guest_pages) * kb, total_pages * kb, guest_pages * kb);
 }
 
+/* At exit, the guest's last published counters as /proc/vmstat and
+ * /proc/buddyinfo would show them. Nothing if it never published. */
+static void print_counters_summary(const struct vm *vm)
+{
+	struct stats_view v;
+	char err[256];
+	int rc = stats_open(vm->counters, GMM_COUNTERS_SIZE, &v, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "vmm: counters: %s\n", err);
+	if (rc != 0)
+		return;
+	struct stats_snapshot s = { .values = calloc(v.nr_values, sizeof(uint64_t)) };
+	if (s.values && stats_read(&v, &s))
+		stats_print_summary(&v, &s, stderr);
+	free(s.values);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -131,13 +155,18 @@ int main(int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "print-setup-time", no_argument, NULL, 'S' },
+		{ "stats-out", required_argument, NULL, 'o' },
+		{ "stats-interval", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct timespec t_main;
 	clock_gettime(CLOCK_MONOTONIC, &t_main);
+	if (argc > 1 && !strcmp(argv[1], "stat"))
+		return stat_main(argc - 1, argv + 1);
 	double timeout_s = 0;
-	const char *extra_cmdline = NULL, *kernel_opt = NULL;
+	const char *extra_cmdline = NULL, *kernel_opt = NULL, *stats_out = NULL;
+	long stats_interval = 100;
 	int check_only = 0, print_setup = 0, c;
 	char err[4096];
 
@@ -156,6 +185,14 @@ int main(int argc, char **argv)
 		case 'k': kernel_opt = optarg; break;
 		case 'C': check_only = 1; break;
 		case 'S': print_setup = 1; break;
+		case 'o': stats_out = optarg; break;
+		case 'i':
+			stats_interval = atol(optarg);
+			if (stats_interval <= 0) {
+				fprintf(stderr, "vmm: --stats-interval: '%s' is not a positive number of ms\n", optarg);
+				return EXIT_CONFIG;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EXIT_CONFIG;
 		}
@@ -212,11 +249,20 @@ int main(int argc, char **argv)
 		t_main.tv_nsec = ns % 1000000000LL;
 	}
 	vm->t_exec = t_main;
+	struct stats_sampler sampler = { 0 };
+	if (stats_out && stats_sampler_start(&sampler, stats_out, (unsigned)stats_interval, vm->counters,
+					     GMM_COUNTERS_SIZE, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmm: %s\n", err);
+		vm_destroy(vm);
+		return EXIT_CONFIG;
+	}
 	if (vm_start(vm, err, sizeof(err)) < 0)
 		fprintf(stderr, "vmm: %s\n", err);
 	else
 		supervise(vm, timeout_s);
 	vm_join(vm);
+	stats_sampler_stop(&sampler);
+	print_counters_summary(vm);
 
 	int status = vm->exit_status;
 	if (status == EXIT_TIMEOUT) {

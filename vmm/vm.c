@@ -99,6 +99,7 @@ struct vm *vm_create(const struct vm_config *cfg, const char *kernel, char *err,
 
 	if (create_kvm_vm(vm, err, errlen) < 0 ||
 	    guest_mem_setup(vm, err, errlen) < 0 ||
+	    counters_setup(vm, err, errlen) < 0 ||
 	    elf_load(vm, kernel, err, errlen) < 0 ||
 	    boot_setup(vm, err, errlen) < 0 ||
 	    devices_setup(vm, err, errlen) < 0)
@@ -192,6 +193,7 @@ void vm_destroy(struct vm *vm)
 			close(v->fd);
 	}
 	guest_mem_teardown(&vm->mem, vm->cfg);
+	counters_teardown(vm);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)

@@ -55,6 +55,8 @@ struct vm {
 	bool stopping;
 	int exit_status;
 	char exit_reason[256];
+	uint8_t *counters;         /* counters region (include/gmm/counters.h) */
+	char counters_name[64];    /* its POSIX shm name, "/gmm-<pid>" */
 	struct timespec t_exec, t_first_run; /* for the set-up time figure */
 	bool first_run_seen;
 };
@@ -78,6 +80,10 @@ int kvm_open_checked(char *err, size_t errlen);
 /* memory.c */
 int guest_mem_setup(struct vm *vm, char *err, size_t errlen);
 void guest_mem_teardown(struct guest_mem *mem, const struct vm_config *cfg);
+
+/* counters.c */
+int counters_setup(struct vm *vm, char *err, size_t errlen);
+void counters_teardown(struct vm *vm);
 
 /* cpuid.c */
 int vcpu_set_cpuid(struct vm *vm, struct vcpu *v, char *err, size_t errlen);
