@@ -28,6 +28,7 @@
 #include "vmm/vm.h"
 
 int stat_main(int argc, char **argv);   /* stat_cmd.c */
+int plot_main(int argc, char **argv);   /* plot.c */
 
 static void usage(FILE *out)
 {
@@ -40,7 +41,8 @@ static void usage(FILE *out)
 		"  --print-setup-time   print the time from start to the first KVM_RUN\n"
 		"  --stats-out FILE     sample the guest's counters into FILE (.csv, else JSON lines)\n"
 		"  --stats-interval MS  sampling interval (default 100)\n"
-		"       vmm stat [PID] [--interval MS] [--count N]   live view of a running VM\n",
+		"       vmm stat [PID] [--interval MS] [--count N]   live view of a running VM\n"
+		"       vmm plot FILE [--out DIR]                     charts (PNG, SVG) of a --stats-out file\n",
 		EXIT_TIMEOUT);
 }
 
@@ -164,6 +166,8 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t_main);
 	if (argc > 1 && !strcmp(argv[1], "stat"))
 		return stat_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "plot"))
+		return plot_main(argc - 1, argv + 1);
 	double timeout_s = 0;
 	const char *extra_cmdline = NULL, *kernel_opt = NULL, *stats_out = NULL;
 	long stats_interval = 100;
