@@ -11,7 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 case "${1:-}" in
--h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 esac
 
 "$here/scripts/setup.sh"
@@ -31,7 +31,7 @@ while [[ $# -gt 0 ]]; do
 	--cmdline=*|--timeout=*|--kernel=*|--stats-out=*|--stats-interval=*|--check-config|--print-setup-time)
 		vmm_args+=("$1"); shift ;;
 	-h|--help)
-		sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*)
 		echo "run.sh: unknown option $1 (see ./run.sh --help)" >&2; exit 78 ;;
 	*)
