@@ -175,6 +175,23 @@ void vm_join(struct vm *vm)
 	serial_flush(&vm->serial);
 }
 
+int vm_add_ioeventfd(struct vm *vm, uint64_t addr, uint32_t len, bool mmio, int fd)
+{
+	struct kvm_ioeventfd io = {
+		.addr = addr,
+		.len = len,
+		.fd = fd,
+		.flags = mmio ? 0 : KVM_IOEVENTFD_FLAG_PIO,
+	};
+	return ioctl(vm->vm_fd, KVM_IOEVENTFD, &io);
+}
+
+int vm_add_irqfd(struct vm *vm, uint32_t gsi, int fd)
+{
+	struct kvm_irqfd irq = { .fd = (uint32_t)fd, .gsi = gsi };
+	return ioctl(vm->vm_fd, KVM_IRQFD, &irq);
+}
+
 void vm_dump_all_vcpus(struct vm *vm, FILE *out)
 {
 	for (int i = 0; i < vm->nr_vcpus; i++)
