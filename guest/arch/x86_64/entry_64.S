@@ -1,0 +1,90 @@
+/*
+ * Exception and interrupt entry: one 16-byte stub per vector (entry_stubs
+ * + 16 * vector, used by idt.c), which pushes a dummy error code where the
+ * CPU does not push one, then the vector, then jumps to the common code
+ * that saves the general registers as a struct pt_regs and calls
+ *   do_exception(regs)  for vectors 0-31 (traps.c)
+ *   do_irq(regs)        for vectors 32-255 (irq.c)
+ * Everything runs in ring 0 for now: no swapgs (add it, keyed on the
+ * saved CS, when ring 3 arrives).
+ */
+
+/* Vectors for which the CPU pushes an error code. */
+#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
+			   (v) == 21 || (v) == 29 || (v) == 30)
+
+	.macro SAVE_REGS
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rdx
+	pushq	%rcx
+	pushq	%rax
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%rbx
+	pushq	%rbp
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	.endm
+
+	.macro RESTORE_REGS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rax
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+	addq	$16, %rsp		/* vector, error code */
+	.endm
+
+	.text
+	.p2align 4
+	.globl entry_stubs
+entry_stubs:
+	.set	vec, 0
+	.rept	256
+1:
+	.if !HAS_ERROR_CODE(vec)
+	pushq	$0
+	.endif
+	pushq	$vec
+	.if vec < 32
+	jmp	exception_common
+	.else
+	jmp	irq_common
+	.endif
+	.org	1b + 16		/* exactly 16 bytes; an error if larger */
+	.set	vec, vec + 1
+	.endr
+
+/* The frame is 16-byte aligned here (CPU frame + 2 + 15 quadwords). */
+exception_common:
+	cld
+	SAVE_REGS
+	movq	%rsp, %rdi
+	call	do_exception
+	RESTORE_REGS
+	iretq
+
+irq_common:
+	cld
+	SAVE_REGS
+	movq	%rsp, %rdi
+	call	do_irq
+	RESTORE_REGS
+	iretq
+
+	.section .note.GNU-stack, "", @progbits

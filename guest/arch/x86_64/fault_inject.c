@@ -1,0 +1,29 @@
+/* Deliberate exceptions for crash= (kernel/crash.c), written in assembly
+ * so the compiler cannot fold or drop them. */
+#include <asm/irq_vectors.h>
+#include <asm/setup.h>
+
+/* Never mapped: the hypervisor hole below Linux's direct map (PML4 slot
+ * 256). A write there is a not-present #PF, error code 0x2. */
+#define CRASH_PF_ADDR      0xffff8000dead0000UL
+#define NON_CANONICAL_ADDR 0x8000000000000000UL
+
+void arch_trigger_exception(int trapnr)
+{
+	switch (trapnr) {
+	case X86_TRAP_PF:
+		__asm__ __volatile__("movq $0, (%0)" : : "r"(CRASH_PF_ADDR) : "memory");
+		break;
+	case X86_TRAP_GP:
+		__asm__ __volatile__("movq (%0), %%rax" : : "r"(NON_CANONICAL_ADDR) : "rax", "memory");
+		break;
+	case X86_TRAP_UD:
+		__asm__ __volatile__("ud2");
+		break;
+	case X86_TRAP_DE: {
+		unsigned int lo = 1, hi = 0, zero = 0;
+		__asm__ __volatile__("divl %2" : "+a"(lo), "+d"(hi) : "r"(zero));
+		break;
+	}
+	}
+}

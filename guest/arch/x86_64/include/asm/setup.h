@@ -1,0 +1,23 @@
+/* Arch entry points that generic kernel code (guest/kernel) calls. */
+#ifndef ASM_SETUP_H
+#define ASM_SETUP_H
+
+#include <kernel/types.h>
+
+struct pt_regs;
+
+void arch_early_init(void);        /* BSP: per-CPU area, GDT/TSS, IDT */
+void arch_init_irq(void);          /* BSP: LAPIC, 8259 masked */
+void arch_time_init(void);         /* BSP: timer tick; enables interrupts */
+void smp_init(void);               /* BSP: start the APs, wait for them */
+
+void arch_cpu_idle(void);          /* halt until the next interrupt */
+__attribute__((noreturn)) void machine_power_off(void);   /* exit status 0 */
+__attribute__((noreturn)) void machine_panic_exit(void);  /* EXIT_GUEST_PANIC */
+
+/* Raise exception TRAPNR (X86_TRAP_PF, _GP, _UD or _DE) on purpose. */
+void arch_trigger_exception(int trapnr);
+
+void show_regs(struct pt_regs *regs);    /* traps.c */
+
+#endif

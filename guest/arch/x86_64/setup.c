@@ -1,0 +1,35 @@
+/* The arch side of boot, in the order kmain() calls it. */
+#include <kernel/cpu.h>
+#include <kernel/irqflags.h>
+#include <asm/apic.h>
+#include <asm/desc.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <asm/setup.h>
+#include <asm/time.h>
+
+/* Exceptions report from here on (the IDT is loaded). */
+void arch_early_init(void)
+{
+	idt_setup();
+	boot_cpu_init();
+}
+
+/* LAPIC on, 8259 masked; the boot CPU's APIC id becomes CPU 0's. */
+void arch_init_irq(void)
+{
+	apic_bsp_setup();
+	this_cpu()->apic_id = read_apic_id();
+	set_boot_cpu_apicid(this_cpu()->apic_id);
+}
+
+void arch_time_init(void)
+{
+	time_init();
+	local_irq_enable();
+}
+
+void arch_cpu_idle(void)
+{
+	safe_halt();
+}

@@ -1,0 +1,16 @@
+/* The boot information our VMM hands over (include/gmm/bootinfo.h). */
+#ifndef KERNEL_BOOT_H
+#define KERNEL_BOOT_H
+
+#include <gmm/bootinfo.h>
+#include <kernel/types.h>
+
+/* Direct-map pointer to the VMM's struct boot_info. It lies in the low
+ * 1 MiB (reserved in the memory map): valid as long as that stays mapped. */
+extern struct boot_info *boot_info;
+extern phys_addr_t boot_info_phys;
+
+/* Check magic, version and size; panics on a mismatch. */
+void boot_info_init(phys_addr_t pa);
+
+#endif
