@@ -9,7 +9,7 @@ for t in "$@"; do
 	total=$((total + 1))
 	echo "=== $(basename "$t")"
 	log=$(mktemp)
-	"$t" --verbose=0 2>&1 | tee "$log"
+	"$t" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	grep -h 'SKIP' "$log" | sed 's/^/    /' || true
 	rm -f "$log"
