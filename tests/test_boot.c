@@ -251,3 +251,110 @@ Test(vmm, sigint_stops_the_vm_cleanly, .timeout = BOOT_TIMEOUT + 30)
 	cr_assert_eq(WEXITSTATUS(st), EXIT_INTERRUPTED);
 	close(pfd[0]);
 }
+
+Test(vmm, unhandled_port_access_stops_with_a_register_dump, .timeout = BOOT_TIMEOUT + 30)
+{
+	VM_REQUIRE();
+	struct vm_result r;
+	cr_assert_eq(vm_run("configs/1node.xml", "crash=io", BOOT_TIMEOUT, NULL, &r), 0);
+	cr_assert_eq(r.status, EXIT_VMM_FAULT, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "vmm: vcpu 0: unhandled port read from 0x510"), "output:\n%s", r.out);
+	cr_assert(strstr(r.out, "vcpu 0 registers"));
+	cr_assert(strstr(r.out, "RIP=0x"));
+	vm_result_free(&r);
+}
+
+Test(vmm, unhandled_mmio_on_an_ap_stops_with_its_register_dump, .timeout = BOOT_TIMEOUT + 30)
+{
+	VM_REQUIRE();
+	struct vm_result r;
+	cr_assert_eq(vm_run("configs/2node.xml", "crash=mmio crash_cpu=2", BOOT_TIMEOUT, NULL, &r), 0);
+	cr_assert_eq(r.status, EXIT_VMM_FAULT, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "vmm: vcpu 2: unhandled MMIO read from 0xfd000000"), "output:\n%s", r.out);
+	cr_assert(strstr(r.out, "vcpu 2 registers"));
+	vm_result_free(&r);
+}
+
+/* A 2-node config with our <metadata> knobs, written to a temporary file. */
+static void write_config_with_metadata(char *path, const char *metadata)
+{
+	int fd = mkstemps(path, 4);
+	cr_assert(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fprintf(f, "<domain type='kvm'><memory unit='MiB'>32</memory><vcpu>2</vcpu><cpu><numa>"
+		   "<cell id='0' cpus='0' memory='16' unit='MiB'/><cell id='1' cpus='1' memory='16' unit='MiB'/>"
+		   "</numa></cpu><os><type arch='x86_64'>hvm</type></os>"
+		   "<metadata><gmm:vmm xmlns:gmm='urn:gmm:vmm:1'>%s</gmm:vmm></metadata></domain>\n", metadata);
+	fclose(f);
+}
+
+static bool file_contains(const char *path, const char *needle)
+{
+	char buf[256] = "";
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return strstr(buf, needle) != NULL;
+}
+
+Test(backing, thp_backed_guest_boots, .timeout = BOOT_TIMEOUT + 30)
+{
+	VM_REQUIRE();
+	if (file_contains("/sys/kernel/mm/transparent_hugepage/enabled", "[never]"))
+		cr_skip_test("SKIPPED: transparent huge pages are disabled on this host");
+	char path[] = "/tmp/gmm-thp-XXXXXX.xml";
+	write_config_with_metadata(path, "<gmm:memory backing='thp'/>");
+	struct vm_result r;
+	cr_assert_eq(vm_run(path, NULL, BOOT_TIMEOUT, NULL, &r), 0);
+	unlink(path);
+	cr_assert_eq(r.status, 0, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "available: 2 nodes (0-1)"));
+	vm_result_free(&r);
+}
+
+Test(backing, hugetlbfs_without_reserved_pages_is_refused_clearly)
+{
+	VM_REQUIRE();
+	if (!file_contains("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages", "0"))
+		cr_skip_test("SKIPPED: this host has free 2 MiB huge pages reserved");
+	char path[] = "/tmp/gmm-huge-XXXXXX.xml";
+	write_config_with_metadata(path, "<gmm:memory backing='hugetlbfs'/>");
+	struct vm_result r;
+	cr_assert_eq(vm_run(path, NULL, 10, NULL, &r), 0);
+	unlink(path);
+	cr_assert_eq(r.status, EXIT_CONFIG, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "backing 'hugetlbfs': node 0 needs 8 free 2 MiB huge pages"), "%s", r.out);
+	cr_assert(strstr(r.out, "nr_hugepages"), "the message says how to fix it");
+	vm_result_free(&r);
+}
+
+Test(backing, binding_to_a_missing_host_node_is_refused)
+{
+	VM_REQUIRE();
+	char path[] = "/tmp/gmm-bind-XXXXXX.xml";
+	write_config_with_metadata(path, "<gmm:numa-binding cell='1' host-node='63'/>");
+	struct vm_result r;
+	cr_assert_eq(vm_run(path, NULL, 10, NULL, &r), 0);
+	unlink(path);
+	cr_assert_eq(r.status, EXIT_CONFIG, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "cell 1: host-node 63"), "%s", r.out);
+	vm_result_free(&r);
+}
+
+Test(backing, binding_to_host_node_0_boots, .timeout = BOOT_TIMEOUT + 30)
+{
+	VM_REQUIRE();
+	if (access("/sys/devices/system/node/node0", F_OK) != 0)
+		cr_skip_test("SKIPPED: this host kernel has no NUMA support");
+	char path[] = "/tmp/gmm-bind0-XXXXXX.xml";
+	write_config_with_metadata(path, "<gmm:numa-binding cell='0' host-node='0'/>"
+					 "<gmm:numa-binding cell='1' host-node='0'/>");
+	struct vm_result r;
+	cr_assert_eq(vm_run(path, NULL, BOOT_TIMEOUT, NULL, &r), 0);
+	unlink(path);
+	cr_assert_eq(r.status, 0, "status %d; output:\n%s", r.status, r.out);
+	vm_result_free(&r);
+}

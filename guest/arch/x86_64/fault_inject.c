@@ -7,6 +7,9 @@
  * 256). A write there is a not-present #PF, error code 0x2. */
 #define CRASH_PF_ADDR      0xffff8000dead0000UL
 #define NON_CANONICAL_ADDR 0x8000000000000000UL
+/* No device answers here: the VMM must stop with a register dump. */
+#define UNHANDLED_PORT     0x510
+#define UNHANDLED_MMIO     0xfd000000UL   /* in the MMIO hole, identity mapped at boot */
 
 void arch_trigger_exception(int trapnr)
 {
@@ -19,6 +22,14 @@ void arch_trigger_exception(int trapnr)
 		break;
 	case X86_TRAP_UD:
 		__asm__ __volatile__("ud2");
+		break;
+	case CRASH_UNHANDLED_PORT: {
+		unsigned char v;
+		__asm__ __volatile__("inb %w1, %0" : "=a"(v) : "Nd"(UNHANDLED_PORT));
+		break;
+	}
+	case CRASH_UNHANDLED_MMIO:
+		__asm__ __volatile__("movl (%0), %%eax" : : "r"(UNHANDLED_MMIO) : "rax", "memory");
 		break;
 	case X86_TRAP_DE: {
 		unsigned int lo = 1, hi = 0, zero = 0;

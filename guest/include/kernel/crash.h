@@ -1,4 +1,4 @@
-/* crash=pf|gp|ud|de|panic [crash_cpu=N]: a deliberate fault after boot,
+/* crash=pf|gp|ud|de|panic|io|mmio [crash_cpu=N]: a deliberate fault after boot,
  * for the tests of the panic path (kernel/crash.c). */
 #ifndef KERNEL_CRASH_H
 #define KERNEL_CRASH_H

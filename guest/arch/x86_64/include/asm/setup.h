@@ -16,6 +16,9 @@ __attribute__((noreturn)) void machine_power_off(void);   /* exit status 0 */
 __attribute__((noreturn)) void machine_panic_exit(void);  /* EXIT_GUEST_PANIC */
 
 /* Raise exception TRAPNR (X86_TRAP_PF, _GP, _UD or _DE) on purpose. */
+/* Not exceptions: accesses no device answers (crash=io, crash=mmio). */
+#define CRASH_UNHANDLED_PORT  0x100
+#define CRASH_UNHANDLED_MMIO  0x101
 void arch_trigger_exception(int trapnr);
 
 void show_regs(struct pt_regs *regs);    /* traps.c */
