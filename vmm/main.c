@@ -107,18 +107,22 @@ static void supervise(struct vm *vm, double timeout_s)
 		close(sfd);
 }
 
-/* Resident memory of the VMM itself: total RSS less the guest RAM pages
- * that are resident (mincore over each region). */
+/* Resident memory of the VMM itself: anonymous RSS less the guest RAM
+ * pages that are resident (mincore over each region), and apart from it the
+ * shared libraries' file pages. */
 static void print_resident(const struct vm *vm)
 {
+	unsigned long long anon = 0, file = 0, shmem = 0, guest_pages = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "RssAnon: %llu kB", &anon);
+		sscanf(line, "RssFile: %llu kB", &file);
+		sscanf(line, "RssShmem: %llu kB", &shmem);
+	}
+	if (f)
+		fclose(f);
 	long page = sysconf(_SC_PAGESIZE);
-	unsigned long long total_pages = 0, guest_pages = 0, size;
-	FILE *f = fopen("/proc/self/statm", "r");
-	if (!f)
-		return;
-	if (fscanf(f, "%llu %llu", &size, &total_pages) != 2)
-		total_pages = 0;
-	fclose(f);
 	for (int i = 0; i < vm->mem.nr_regions; i++) {
 		size_t n = vm->mem.region[i].size / (size_t)page;
 		unsigned char *vec = malloc(n);
@@ -127,9 +131,10 @@ static void print_resident(const struct vm *vm)
 				guest_pages += vec[j] & 1;
 		free(vec);
 	}
-	unsigned long long kb = (unsigned long long)page / 1024;
-	fprintf(stderr, "vmm: resident %llu KiB beyond guest RAM (total %llu KiB, guest RAM resident %llu KiB)\n",
-		(total_pages - guest_pages) * kb, total_pages * kb, guest_pages * kb);
+	unsigned long long guest_kb = guest_pages * (unsigned long long)page / 1024;
+	fprintf(stderr, "vmm: resident %llu KiB beyond guest RAM (anonymous %llu KiB less guest RAM "
+		"resident %llu KiB, counters page %llu KiB), shared-library pages %llu KiB\n",
+		anon - guest_kb + shmem, anon, guest_kb, shmem, file);
 }
 
 /* At exit, the guest's last published counters as /proc/vmstat and
