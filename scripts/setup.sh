@@ -14,6 +14,7 @@ PACKAGES=(
 	libcriterion-dev                         # tests
 	musl-tools                               # static test programs for the guest
 	gnuplot-nox                              # ./run.sh plot
+	qemu-system-x86                          # ./run.sh --qemu, tests/test_qemu.c
 )
 
 missing=()

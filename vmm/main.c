@@ -2,7 +2,7 @@
  * vmm: boot a guest described by a libvirt-XML config on KVM.
  *
  *   vmm [--timeout SECONDS] [--cmdline ARGS] [--kernel ELF]
- *       [--check-config] [--print-setup-time] CONFIG.xml
+ *       [--check-config] [--print-setup-time] [--print-qemu-args] CONFIG.xml
  *
  * Exit status: the guest's (what it wrote to the debug-exit port; 0 for a
  * clean shutdown), or one of the EXIT_* statuses in include/gmm/ports.h.
@@ -24,6 +24,7 @@
 #include <gmm/ports.h>
 #include <gmm/counters.h>
 #include "vmm/config.h"
+#include "vmm/qemu_args.h"
 #include "vmm/stats_out.h"
 #include "vmm/vm.h"
 
@@ -39,6 +40,7 @@ static void usage(FILE *out)
 		"  --kernel ELF         boot ELF instead of <os><kernel> or the built kernel\n"
 		"  --check-config       parse and print the config, create nothing\n"
 		"  --print-setup-time   print the time from start to the first KVM_RUN\n"
+		"  --print-qemu-args    print the QEMU TCG arguments for this machine, one per line\n"
 		"  --stats-out FILE     sample the guest's counters into FILE (.csv, else JSON lines)\n"
 		"  --stats-interval MS  sampling interval (default 100)\n"
 		"       vmm stat [PID] [--interval MS] [--count N]   live view of a running VM\n"
@@ -162,6 +164,7 @@ int main(int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "print-setup-time", no_argument, NULL, 'S' },
+		{ "print-qemu-args", no_argument, NULL, 'Q' },
 		{ "stats-out", required_argument, NULL, 'o' },
 		{ "stats-interval", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
@@ -176,7 +179,7 @@ int main(int argc, char **argv)
 	double timeout_s = 0;
 	const char *extra_cmdline = NULL, *kernel_opt = NULL, *stats_out = NULL;
 	long stats_interval = 100;
-	int check_only = 0, print_setup = 0, c;
+	int check_only = 0, print_setup = 0, print_qemu = 0, c;
 	char err[4096];
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -194,6 +197,7 @@ int main(int argc, char **argv)
 		case 'k': kernel_opt = optarg; break;
 		case 'C': check_only = 1; break;
 		case 'S': print_setup = 1; break;
+		case 'Q': print_qemu = 1; break;
 		case 'o': stats_out = optarg; break;
 		case 'i':
 			stats_interval = atol(optarg);
@@ -234,6 +238,13 @@ int main(int argc, char **argv)
 	if (check_only) {
 		config_print(&cfg, stdout);
 		printf("kernel: %s\n", kernel);
+		return 0;
+	}
+	if (print_qemu) {
+		if (qemu_args_print(&cfg, kernel, stdout, err, sizeof(err)) < 0) {
+			fprintf(stderr, "vmm: %s\n", err);
+			return EXIT_CONFIG;
+		}
 		return 0;
 	}
 

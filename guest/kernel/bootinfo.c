@@ -7,6 +7,7 @@
 
 struct boot_info *boot_info;
 phys_addr_t boot_info_phys;
+bool boot_ram_zeroed = true;
 
 void boot_info_init(phys_addr_t pa)
 {

@@ -18,6 +18,7 @@
 #include <kernel/numa.h>
 #include <kernel/panic.h>
 #include <kernel/spinlock.h>
+#include <kernel/string.h>
 #include <asm/page.h>
 
 #define MAX_EARLY_RANGES  128
@@ -122,6 +123,8 @@ void *early_alloc(size_t size, size_t align, int nid)
 	spin_unlock_irqrestore(&early_alloc_lock, flags);
 	if (!p)
 		panic("early_alloc: no room for %zu bytes (node %d)", size, nid);
+	if (!boot_ram_zeroed)
+		memset(p, 0, size);
 	return p;
 }
 

@@ -51,6 +51,7 @@ void kmain(unsigned long boot_info_pa)
 	cmdline_init(boot_info->cmdline, sizeof(boot_info->cmdline));
 	printk("Command line: %s\n", boot_command_line);
 	print_memmap();
+	printk("paging: %u-level\n", pgtable_levels());
 
 	arch_init_irq();
 	acpi_init();

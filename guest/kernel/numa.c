@@ -61,13 +61,46 @@ static int apicid_to_node(u32 apic_id)
 	return NUMA_NO_NODE;
 }
 
-/* No SRAT memory: one node 0 spanning the whole boot memory map. */
+/*
+ * QEMU's SRAT leaves the PC's legacy hole [640 KiB, 1 MiB) out of node 0,
+ * giving two ranges around it, though the RAM behind it is the node's (the
+ * VGA window and BIOS ROMs overlay it). Join such ranges, as Linux's
+ * numa_cleanup_meminfo() joins a node's ranges across holes, so that the
+ * node's size is the size it was given. Only this hole: a node split
+ * around the 3-4 GiB MMIO hole stays split, that gap is nobody's RAM.
+ */
+#define ISA_HOLE_START  0xa0000
+#define ISA_HOLE_END    0x100000
+
+static void numa_join_isa_hole(void)
+{
+	struct numa_meminfo *mi = &numa_meminfo;
+
+	for (int i = 0; i + 1 < mi->nr_blks; i++) {
+		struct numa_memblk *a = &mi->blk[i], *b = &mi->blk[i + 1];
+		if (a->nid != b->nid || a->end < ISA_HOLE_START || a->end > b->start ||
+		    b->start > ISA_HOLE_END)
+			continue;
+		a->end = b->end;
+		for (int j = i + 1; j + 1 < mi->nr_blks; j++)
+			mi->blk[j] = mi->blk[j + 1];
+		mi->nr_blks--;
+	}
+}
+
+/* No SRAT memory: one node 0 from 0 to the end of RAM (Linux's
+ * dummy_numa_init()). Not the whole memory map: QEMU's reserves areas far
+ * above RAM (the PCIe ECAM, the BIOS, AMD's HyperTransport hole). */
 static void numa_fallback_one_node(void)
 {
+	phys_addr_t end = 0;
+
 	for (u32 i = 0; i < boot_info->nr_memmap; i++) {
 		const struct boot_mem_entry *e = &boot_info->memmap[i];
-		numa_add_memblk(0, e->addr, e->addr + e->size);
+		if (e->type == BOOT_MEM_RAM)
+			end = max(end, e->addr + e->size);
 	}
+	numa_add_memblk(0, 0, end);
 }
 
 void numa_init(void)
@@ -80,6 +113,7 @@ void numa_init(void)
 		nr_apic_node = 0;
 		numa_fallback_one_node();
 	}
+	numa_join_isa_hole();
 	for (int i = 0; i < numa_meminfo.nr_blks; i++)
 		node_online_bits |= 1ULL << numa_meminfo.blk[i].nid;
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {

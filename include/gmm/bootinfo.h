@@ -37,7 +37,10 @@
 #ifndef GMM_BOOTINFO_H
 #define GMM_BOOTINFO_H
 
+/* The GDT_* selectors are also read by the guest's assembly. */
+#ifndef __ASSEMBLY__
 #include <stdint.h>
+#endif
 
 #define BOOT_INFO_MAGIC     0x4f4f42204d4d4755ULL /* "UGMM BOO" */
 #define BOOT_INFO_VERSION   1
@@ -73,6 +76,8 @@
 #define BOOT_MAX_MEMMAP     64
 #define BOOT_CMDLINE_MAX    2048
 
+#ifndef __ASSEMBLY__
+
 /* e820-style memory types */
 enum boot_mem_type {
 	BOOT_MEM_RAM      = 1,
@@ -84,8 +89,11 @@ struct boot_mem_entry {
 	uint64_t addr;
 	uint64_t size;
 	uint32_t type;  /* enum boot_mem_type */
-	uint32_t node;  /* NUMA node the VMM placed it on (ACPI SRAT is authoritative) */
+	uint32_t node;  /* NUMA node the VMM placed it on (ACPI SRAT is authoritative),
+	                 * BOOT_NODE_UNKNOWN when not known (the guest's PVH entry) */
 };
+
+#define BOOT_NODE_UNKNOWN   0xffffffffU
 
 struct boot_ap_start {
 	uint64_t stack_top; /* virtual address the AP starts with in RSP */
@@ -107,5 +115,7 @@ struct boot_info {
 	char cmdline[BOOT_CMDLINE_MAX];
 	struct boot_ap_start ap_start[BOOT_MAX_CPUS];
 };
+
+#endif /* !__ASSEMBLY__ */
 
 #endif

@@ -33,3 +33,10 @@ void arch_cpu_idle(void)
 {
 	safe_halt();
 }
+
+/* Set by the entry (head_pvh.S under QEMU when the CPU has LA57); our VMM
+ * always enters with 4-level paging. */
+unsigned int pgtable_levels(void)
+{
+	return read_cr4() & X86_CR4_LA57 ? 5 : 4;
+}

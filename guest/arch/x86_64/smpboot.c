@@ -9,10 +9,9 @@
  * The VMM's vCPU index is the KVM vCPU id, which is the APIC id: we pass
  * cpu_to_apicid(cpu), the logical CPU number coming from the MADT order.
  *
- * Under QEMU the APs wait for INIT/SIPI and start in real mode: a later
- * issue adds wakeup_cpu_via_init_sipi() (trampoline below 1 MiB, then the
- * same ap_main) and selects it in smp_init() when the boot did not come
- * from our VMM. Nothing else here changes.
+ * Under QEMU (PVH entry, asm/pvh.h) the APs wait for INIT/SIPI and start
+ * in real mode: smp_init() selects wakeup_cpu_via_init_sipi() (sipi.c: a
+ * trampoline below 1 MiB, then _start and the same ap_main).
  *
  * Synchronisation: each AP sets its own bit in the online mask (atomic,
  * kernel/cpu.c); the BSP polls the count from its idle loop, waking on
@@ -31,6 +30,8 @@
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
+#include <asm/pvh.h>
+#include <asm/realmode.h>
 #include <asm/setup.h>
 #include <asm/time.h>
 
@@ -103,6 +104,8 @@ void smp_init(void)
 
 	bsp->node = cpu_to_node(0);
 	set_cpu_online(0);
+	if (pvh_boot)
+		wakeup_secondary_cpu = wakeup_cpu_via_init_sipi;
 	if (nr_cpu_ids > 1)
 		printk("smp: Bringing up secondary CPUs ...\n");
 	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++)

@@ -10,6 +10,12 @@
 extern struct boot_info *boot_info;
 extern phys_addr_t boot_info_phys;
 
+/* True when all RAM the memory map calls usable is zero at boot (our VMM
+ * hands it over so). False under QEMU, whose firmware ran first and left
+ * data behind (set by the PVH entry): early_alloc then clears what it
+ * hands out. */
+extern bool boot_ram_zeroed;
+
 /* Check magic, version and size; panics on a mismatch. */
 void boot_info_init(phys_addr_t pa);
 

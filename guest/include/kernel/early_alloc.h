@@ -2,7 +2,8 @@
  * The boot-time allocator (kernel/early_alloc.c): a bump allocator per
  * NUMA node over the RAM of the boot memory map, above the kernel image.
  * Memory comes back zero-filled (the VMM hands over zeroed RAM and nothing
- * else has touched it) as direct-map pointers. Nothing is ever freed.
+ * else has touched it; under QEMU, !boot_ram_zeroed, it is cleared here)
+ * as direct-map pointers. Nothing is ever freed.
  *
  * For guest/mm (memblock): everything handed out is reported by
  * early_alloc_for_each_used(), per node, so it can be reserved.

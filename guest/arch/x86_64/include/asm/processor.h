@@ -2,20 +2,29 @@
 #ifndef ASM_PROCESSOR_H
 #define ASM_PROCESSOR_H
 
-#include <kernel/types.h>
+#include <kernel/const.h>
 
-#define X86_EFLAGS_IF   (1UL << 9)
+#define X86_EFLAGS_IF   _BITUL(9)
 
-#define X86_CR0_PE      (1UL << 0)
-#define X86_CR0_WP      (1UL << 16)
-#define X86_CR0_PG      (1UL << 31)
-#define X86_CR4_PAE     (1UL << 5)
-#define X86_CR4_LA57    (1UL << 12)
+#define X86_CR0_PE      _BITUL(0)
+#define X86_CR0_ET      _BITUL(4)
+#define X86_CR0_WP      _BITUL(16)
+#define X86_CR0_PG      _BITUL(31)
+#define X86_CR4_PAE     _BITUL(5)
+#define X86_CR4_LA57    _BITUL(12)   /* 5-level paging */
 
 /* CPUID.1:ECX */
 #define X86_FEATURE_X2APIC      (1U << 21)
 #define X86_FEATURE_TSC_DEADLINE (1U << 24)
 #define X86_FEATURE_HYPERVISOR  (1U << 31)
+/* CPUID.(7,0):ECX */
+#define X86_FEATURE_LA57        _BITUL(16)
+/* CPUID.80000001h:EDX */
+#define X86_FEATURE_NX          _BITUL(20)
+#define X86_FEATURE_LM          _BITUL(29)
+
+#ifndef __ASSEMBLY__
+#include <kernel/types.h>
 
 struct cpuid_regs {
 	u32 eax, ebx, ecx, edx;
@@ -89,5 +98,7 @@ static inline __attribute__((noreturn)) void halt_forever(void)
 	for (;;)
 		__asm__ __volatile__("cli; hlt" ::: "memory");
 }
+
+#endif /* !__ASSEMBLY__ */
 
 #endif

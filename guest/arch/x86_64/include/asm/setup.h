@@ -11,6 +11,8 @@ void arch_init_irq(void);          /* BSP: LAPIC, 8259 masked */
 void arch_time_init(void);         /* BSP: timer tick; enables interrupts */
 void smp_init(void);               /* BSP: start the APs, wait for them */
 
+unsigned int pgtable_levels(void); /* 4, or 5 with LA57 */
+
 void arch_cpu_idle(void);          /* halt until the next interrupt */
 __attribute__((noreturn)) void machine_power_off(void);   /* exit status 0 */
 __attribute__((noreturn)) void machine_panic_exit(void);  /* EXIT_GUEST_PANIC */
