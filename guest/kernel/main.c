@@ -1,7 +1,7 @@
 /*
  * kmain: the boot CPU's path from entry.S to a running machine.
  *   descriptor tables and per-CPU area -> console -> boot_info and the
- *   command line -> LAPIC -> ACPI topology -> early allocator -> timer
+ *   command line -> LAPIC -> ACPI topology -> memory manager -> timer
  *   tick -> application processors -> topology report -> crash=/hold ->
  *   power off.
  * Ring-0 code is interpreted on our platform (PLATFORM.md): everything
@@ -13,7 +13,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/cpu.h>
 #include <kernel/crash.h>
-#include <kernel/early_alloc.h>
+#include <kernel/mm_boot.h>
 #include <kernel/numa.h>
 #include <kernel/printk.h>
 #include <kernel/serial.h>
@@ -56,9 +56,10 @@ void kmain(unsigned long boot_info_pa)
 	arch_init_irq();
 	acpi_init();
 	numa_init();
-	early_alloc_init();
+	mm_boot_init();
 	arch_time_init();
 	smp_init();
+	mm_boot_diagnostics();
 	numa_print_topology();
 
 	crash_boot();

@@ -12,11 +12,12 @@
  *     0:  10  21
  *     1:  21  10
  * (the header and rows end with a space, as numactl's). size is the
- * node's memory from the SRAT; free is what early_alloc still has on it.
+ * node's memory from the SRAT; free is what the page allocator has there
+ * (free lists, per-CPU lists and not yet initialised memory).
  * Each line is built first and printed with one printk.
  */
 #include <kernel/cpu.h>
-#include <kernel/early_alloc.h>
+#include <mm/vmstat.h>
 #include <kernel/numa.h>
 #include <kernel/printk.h>
 #include <kernel/sprintf.h>
@@ -101,7 +102,7 @@ void numa_print_topology(void)
 		printk("node %d size: %llu MB\n", nid,
 		       (unsigned long long)(node_spanned_bytes(nid) >> 20));
 		printk("node %d free: %llu MB\n", nid,
-		       (unsigned long long)(early_alloc_free_bytes(nid) >> 20));
+		       (unsigned long long)(((u64)node_available_pages(nid) << PAGE_SHIFT) >> 20));
 	}
 	printk("node distances:\n");
 	add(&l, "node ");

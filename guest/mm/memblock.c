@@ -251,6 +251,8 @@ int memblock_phys_free(phys_addr_t base, phys_addr_t size)
 	return memblock_remove_range(&memblock.reserved, base, size);
 }
 
+bool memblock_free_memory_zeroed = true;
+
 int memblock_init_from_bootinfo(const struct boot_info *bi)
 {
 	uint32_t i;

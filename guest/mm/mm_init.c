@@ -147,6 +147,8 @@ static void sparse_init(void)
 		if (!p)
 			panic("mm: no memory for node %u's memmap (%llu KiB)", n,
 			      (unsigned long long)(size >> 10));
+		if (!memblock_free_memory_zeroed)
+			memset(p, 0, size);
 		if (memblock_nid_of(__pa(p)) != (int)n)
 			pr_warn("mm: node %u's memmap is on node %d\n", n, memblock_nid_of(__pa(p)));
 		map[n] = (unsigned long)p;

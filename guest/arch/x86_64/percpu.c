@@ -1,7 +1,7 @@
 /*
  * Per-CPU areas and the per-CPU part of CPU start-up (cpu_init). The boot
  * CPU's area and exception stacks are static, so exceptions report from
- * the first C instruction on; an AP's come from early_alloc on its node
+ * the first C instruction on; an AP's come from alloc_pages_node() on its node
  * (smpboot.c).
  */
 #include <kernel/smp.h>

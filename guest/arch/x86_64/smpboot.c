@@ -20,7 +20,7 @@
 #include <gmm/ports.h>
 #include <kernel/boot.h>
 #include <kernel/cpu.h>
-#include <kernel/early_alloc.h>
+#include <kernel/cmdline.h>
 #include <kernel/jiffies.h>
 #include <kernel/numa.h>
 #include <kernel/panic.h>
@@ -34,6 +34,8 @@
 #include <asm/realmode.h>
 #include <asm/setup.h>
 #include <asm/time.h>
+#include <mm/gfp.h>
+#include <mm/mm.h>
 
 #define THREAD_SIZE         16384
 #define SMP_BOOT_TIMEOUT_S  5
@@ -44,9 +46,15 @@ void ap_main(unsigned long index, unsigned long arg);
 static struct percpu *alloc_cpu_area(unsigned int cpu)
 {
 	int node = cpu_to_node(cpu);
-	struct percpu *pc = early_alloc(sizeof(*pc), SMP_CACHE_BYTES, node);
-	void *stack = early_alloc(THREAD_SIZE, PAGE_SIZE, node);
-	void *ist = early_alloc(N_EXCEPTION_STACKS * EXCEPTION_STKSZ, PAGE_SIZE, node);
+	/* Only the per-CPU area needs zeroing (zeroing is slow in ring 0 here). */
+	struct page *pcp = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO, get_order(sizeof(struct percpu)));
+	struct page *stk = alloc_pages_node(node, GFP_KERNEL, get_order(THREAD_SIZE));
+	struct page *istp = alloc_pages_node(node, GFP_KERNEL,
+					     get_order(N_EXCEPTION_STACKS * EXCEPTION_STKSZ));
+	if (!pcp || !stk || !istp)
+		panic("smp: no memory for CPU %u's per-CPU area and stacks on node %d", cpu, node);
+	struct percpu *pc = page_address(pcp);
+	void *stack = page_address(stk), *ist = page_address(istp);
 
 	percpu_init_area(pc, cpu, cpu_to_apicid(cpu), node,
 			 (unsigned long)stack + THREAD_SIZE, ist);
@@ -81,6 +89,8 @@ void ap_main(unsigned long index, unsigned long arg)
 		panic("smp: CPU %u has APIC id %u, MADT says %u", pc->cpu, read_apic_id(),
 		      pc->apic_id);
 	lapic_timer_setup();
+	if (cmdline_has("mm_selftest"))
+		page_alloc_selftest_cpu();
 	printk("smp: CPU %u (APIC %u) node %d online\n", pc->cpu, pc->apic_id, pc->node);
 	set_cpu_online(pc->cpu);
 	cpu_startup_entry();

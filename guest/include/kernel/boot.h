@@ -12,8 +12,8 @@ extern phys_addr_t boot_info_phys;
 
 /* True when all RAM the memory map calls usable is zero at boot (our VMM
  * hands it over so). False under QEMU, whose firmware ran first and left
- * data behind (set by the PVH entry): early_alloc then clears what it
- * hands out. */
+ * data behind (set by the PVH entry): memblock then clears the struct
+ * page arrays it hands out (kernel/mm_boot.c). */
 extern bool boot_ram_zeroed;
 
 /* Check magic, version and size; panics on a mismatch. */

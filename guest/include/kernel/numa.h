@@ -8,8 +8,8 @@
  * For guest/mm: numa_meminfo lists each node's [start, end) physical
  * ranges as the SRAT gives them (sorted by start). They are what the node
  * spans, not all of it usable RAM: intersect with the boot memory map
- * (boot_info->memmap, BOOT_MEM_RAM entries) and leave out what
- * early_alloc_for_each_used() and the kernel image took.
+ * (boot_info->memmap, BOOT_MEM_RAM entries), as memblock does
+ * (kernel/mm_boot.c).
  */
 #ifndef KERNEL_NUMA_H
 #define KERNEL_NUMA_H

@@ -65,6 +65,14 @@ int memblock_phys_free(phys_addr_t base, phys_addr_t size);
 int memblock_init_from_bootinfo(const struct boot_info *bi);
 
 /*
+ * Whether free RAM reads as zero, as our VMM hands it over (true, the
+ * default). Under QEMU the firmware has run first and it is false: then
+ * the struct page arrays, which rely on zero meaning "not initialised",
+ * are cleared when allocated. Set before mm_core_init().
+ */
+extern bool memblock_free_memory_zeroed;
+
+/*
  * Allocation. The phys variants return a physical address (0 on failure),
  * the others a direct-map pointer (NULL on failure). nid: the node to
  * allocate from (NUMA_NO_NODE: any); the _try_nid variants fall back to any

@@ -10,15 +10,12 @@
  *                                            reserves the low 1 MiB, the
  *                                            kernel image, the counters region
  *   memblock_set_node(start, size, nid);     for each SRAT range (numa_meminfo)
- *   memblock_reserve(start, size);           everything else already in use:
- *                                            each early_alloc() range
- *                                            (early_alloc_for_each_used), an
- *                                            initrd, ...
+ *   memblock_reserve(start, size);           everything else already in use
+ *                                            (an initrd, ...)
  *   mm_core_init();                          nodes, zones, memmap, zonelists,
  *                                            watermarks, per-CPU lists. From
  *                                            here the buddy allocator owns all
  *                                            free memory: memblock is frozen
- *                                            and early_alloc() must not be used
  *   alloc_pages(...) / __free_pages(...)     on any CPU, with interrupts on or off
  *
  * Diagnostics (e.g. on command-line switches): show_buddyinfo() and
@@ -36,6 +33,16 @@
 #include <mm/page-flags.h>
 #include <mm/mmzone.h>
 #include <mm/gfp.h>
+
+/* The smallest order whose block holds SIZE bytes (Linux's get_order). */
+static inline unsigned int get_order(unsigned long size)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	return order;
+}
 
 /* Reference count (atomic). */
 static inline int page_ref_count(const struct page *page)

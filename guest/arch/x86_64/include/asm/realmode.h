@@ -4,8 +4,8 @@
  *
  * A STARTUP IPI starts the AP in real mode at CS:IP = (vector << 8):0, so
  * the trampoline must sit in a page below 1 MiB: TRAMPOLINE_PADDR. That
- * page is never handed out by early_alloc (it keeps below 1 MiB for boot
- * data) nor by memblock after it; sipi.c checks the boot memory map says
+ * page is never handed out by memblock (which reserves everything below
+ * 1 MiB for boot data); sipi.c checks the boot memory map says
  * it is RAM. Under our VMM the same page holds struct boot_info, but this
  * path never runs there.
  *
