@@ -9,7 +9,8 @@
 # bench: build/bench/bench_page_alloc prints the allocator's figures.
 
 GUEST_MM_SRCS := guest/mm/memblock.c guest/mm/mm_init.c guest/mm/page_alloc.c \
-                 guest/mm/vmstat.c guest/mm/debug.c guest/mm/page_alloc_selftest.c
+                 guest/mm/vmstat.c guest/mm/debug.c guest/mm/page_alloc_selftest.c \
+                 guest/mm/vmstat_page.c
 
 MM_HOST_CFLAGS := -DGMM_HOST -Iguest/include -Iguest/mm/host
 MM_HOST_SRCS   := $(GUEST_MM_SRCS) guest/mm/host/shim.c guest/mm/host/check.c

@@ -14,6 +14,7 @@
 #include <kernel/cpu.h>
 #include <kernel/crash.h>
 #include <kernel/mm_boot.h>
+#include <kernel/timer.h>
 #include <kernel/numa.h>
 #include <kernel/printk.h>
 #include <kernel/serial.h>
@@ -38,6 +39,7 @@ static void print_memmap(void)
 
 static __noreturn void kernel_power_off(void)
 {
+	vmstat_publish_now();
 	printk("reboot: Power down\n");
 	machine_power_off();
 }

@@ -8,13 +8,34 @@
  */
 #include <kernel/boot.h>
 #include <kernel/cmdline.h>
+#include <kernel/jiffies.h>
 #include <kernel/mm_boot.h>
 #include <kernel/numa.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/timer.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
 #include <mm/vmstat.h>
+
+/* What each node has (the SRAT), what the allocator manages (its
+ * MemTotal) and the difference: boot data, kernel image, struct pages. */
+static void report_node_memory(void)
+{
+	int nid;
+
+	for_each_online_node(nid) {
+		unsigned long managed = 0;
+		u64 present_kb = node_spanned_bytes(nid) >> 10;
+
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			managed += NODE_DATA(nid)->node_zones[z].managed_pages;
+		u64 managed_kb = (u64)managed << (PAGE_SHIFT - 10);
+		printk("mm: node %d: %lluK present, %lluK managed, %lluK reserved\n", nid,
+		       (unsigned long long)present_kb, (unsigned long long)managed_kb,
+		       (unsigned long long)(present_kb - managed_kb));
+	}
+}
 
 void mm_boot_init(void)
 {
@@ -29,10 +50,41 @@ void mm_boot_init(void)
 	/* Under QEMU the firmware ran first: free RAM is not all zero. */
 	memblock_free_memory_zeroed = boot_ram_zeroed;
 	mm_core_init();
+	report_node_memory();
+	vmstat_page_setup();
 }
 
-/* buddyinfo / numastat / mm_selftest on the command line, once every CPU
- * is up (each AP ran page_alloc_selftest_cpu() before coming online). */
+/*
+ * mm_churn=SECONDS: allocate and free blocks of random order (0..3, on
+ * random nodes) on the boot CPU for that long, keeping up to 64 blocks
+ * live, so the counters change while the host watches them.
+ */
+static void mm_churn(unsigned long seconds)
+{
+	struct { struct page *page; unsigned int order; } live[64] = { { 0 } };
+	unsigned long deadline = READ_ONCE(jiffies) + seconds * HZ, seed = 12345, rounds = 0;
+
+	printk("mm_churn: %lu s of allocations on CPU %u\n", seconds, smp_processor_id());
+	while (time_before(READ_ONCE(jiffies), deadline)) {
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		unsigned int slot = (unsigned int)(seed >> 33) % 64, order = (unsigned int)(seed >> 40) % 4;
+		int nid = (int)((seed >> 48) % nr_online_nodes);
+
+		if (live[slot].page)
+			__free_pages(live[slot].page, live[slot].order);
+		live[slot].page = alloc_pages_node(nid, GFP_KERNEL, order);
+		live[slot].order = order;
+		rounds++;
+	}
+	for (int i = 0; i < 64; i++)
+		if (live[i].page)
+			__free_pages(live[i].page, live[i].order);
+	printk("mm_churn: %lu allocations\n", rounds);
+}
+
+/* buddyinfo / numastat / mm_selftest / mm_churn on the command line, once
+ * every CPU is up (each AP ran page_alloc_selftest_cpu() before coming
+ * online). */
 void mm_boot_diagnostics(void)
 {
 	if (cmdline_has("mm_selftest")) {
@@ -43,4 +95,7 @@ void mm_boot_diagnostics(void)
 		show_buddyinfo();
 	if (cmdline_has("numastat"))
 		show_numa_stats();
+	unsigned long seconds;
+	if (cmdline_get_ulong("mm_churn", &seconds))
+		mm_churn(seconds);
 }

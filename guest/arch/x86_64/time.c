@@ -10,6 +10,7 @@
  * jiffies is written by CPU 0 only and read anywhere (READ_ONCE).
  */
 #include <kernel/jiffies.h>
+#include <kernel/timer.h>
 #include <kernel/printk.h>
 #include <asm/apic.h>
 #include <asm/irq.h>
@@ -33,7 +34,7 @@ static void lapic_timer_interrupt(struct pt_regs *regs)
 	(void)regs;
 	pc->timer_ticks++;
 	if (pc->cpu == 0)
-		WRITE_ONCE(jiffies, jiffies + 1);
+		do_timer();
 }
 
 static void read_hypervisor_timing(void)

@@ -10,9 +10,13 @@
 #include <kernel/compiler.h>
 #include <kernel/types.h>
 
+#ifdef GMM_HOST            /* the host build of guest/mm uses the C library's */
+#include <stdio.h>
+#else
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 __printf(3, 4) int snprintf(char *buf, size_t size, const char *fmt, ...);
 /* Like snprintf, but returns what was actually written (excluding NUL). */
 __printf(3, 4) int scnprintf(char *buf, size_t size, const char *fmt, ...);
+#endif
 
 #endif

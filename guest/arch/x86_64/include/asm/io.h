@@ -52,4 +52,13 @@ static inline void writel(u32 v, volatile void *addr)
 	*(volatile u32 *)addr = v;
 }
 
+/*
+ * Map SIZE bytes of device memory (MMIO, the counters page) at physical
+ * address PHYS for the kernel; NULL if it cannot. Every MMIO user goes
+ * through this, so the kernel's own page tables decide where device
+ * memory lives (arch/x86_64/ioremap.c).
+ */
+void *ioremap(phys_addr_t phys, size_t size);
+void iounmap(void *addr);
+
 #endif
