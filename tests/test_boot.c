@@ -288,3 +288,16 @@ Test(backing, binding_to_host_node_0_boots, .timeout = BOOT_TIMEOUT + 30)
 	cr_assert_eq(r.status, 0, "status %d; output:\n%s", r.status, r.out);
 	vm_result_free(&r);
 }
+
+/* Cross-CPU calls (the IPI mechanism TLB shootdowns use): every CPU calls
+ * every other at once, and on_each_cpu reaches each CPU exactly once. */
+Test(smp, cross_cpu_function_calls, .timeout = BOOT_TIMEOUT + 30)
+{
+	VM_REQUIRE();
+	struct vm_result r;
+	cr_assert_eq(vm_run("configs/4node.xml", "smp_call_test", BOOT_TIMEOUT, NULL, &r), 0);
+	cr_assert_eq(r.status, 0, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "smp_call selftest: 5 CPUs calling each other at once: PASS"), "%s", r.out);
+	cr_assert(strstr(r.out, "smp_call selftest: on_each_cpu ran once on each of 5 CPUs: PASS"), "%s", r.out);
+	vm_result_free(&r);
+}

@@ -13,6 +13,7 @@
 #include <kernel/numa.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/smp_call.h>
 #include <kernel/timer.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
@@ -91,6 +92,8 @@ void mm_boot_diagnostics(void)
 		page_alloc_selftest_cpu();
 		page_alloc_selftest();
 	}
+	if (cmdline_has("smp_call_test"))
+		smp_call_selftest();
 	if (cmdline_has("buddyinfo"))
 		show_buddyinfo();
 	if (cmdline_has("numastat"))

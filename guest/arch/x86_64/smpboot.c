@@ -23,6 +23,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/jiffies.h>
 #include <kernel/numa.h>
+#include <kernel/smp_call.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <asm/apic.h>
@@ -112,6 +113,7 @@ void smp_init(void)
 {
 	struct percpu *bsp = this_cpu();
 
+	smp_call_init();
 	bsp->node = cpu_to_node(0);
 	set_cpu_online(0);
 	if (pvh_boot)
