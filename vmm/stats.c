@@ -2,10 +2,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "vmm/stats.h"
 
-#define MAX_READ_TRIES 100000
+/* A publish is a few hundred interpreted ring-0 instructions: it can keep
+ * seq odd for milliseconds. Spin a little, then back off, up to a second. */
+#define SPIN_TRIES     1000
+#define READ_BUDGET_NS 1000000000LL
+
+static long long now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
 
 int stats_open(const void *base, size_t size, struct stats_view *v, char *err, size_t errlen)
 {
@@ -55,7 +66,16 @@ bool stats_read(const struct stats_view *v, struct stats_snapshot *s)
 {
 	const volatile struct gmm_counters_header *h = (const volatile void *)v->base;
 	const volatile uint64_t *vals = (const volatile uint64_t *)(v->base + h->values_offset);
-	for (int tries = 0; tries < MAX_READ_TRIES; tries++) {
+	long long deadline = 0;
+	for (long tries = 0;; tries++) {
+		if (tries >= SPIN_TRIES) {
+			if (!deadline)
+				deadline = now_ns() + READ_BUDGET_NS;
+			else if (now_ns() > deadline)
+				return false;
+			struct timespec pause = { 0, 20000 };
+			nanosleep(&pause, NULL);
+		}
 		uint64_t seq = __atomic_load_n(&h->seq, __ATOMIC_ACQUIRE);
 		if (seq & 1) {
 			__builtin_ia32_pause();

@@ -32,8 +32,8 @@ struct stats_snapshot {
  * region is valid and VIEW is filled, -1 with ERR if it is not ours/newer. */
 int stats_open(const void *base, size_t size, struct stats_view *view, char *err, size_t errlen);
 
-/* Copy a consistent snapshot; false if none could be had after many tries
- * (the guest is writing continuously or died mid-write). */
+/* Copy a consistent snapshot; false if none could be had within a second
+ * (the guest died mid-write, or writes without pause). */
 bool stats_read(const struct stats_view *v, struct stats_snapshot *s);
 
 /* Name of value I (global first, then node by node), and its node (-1 global). */
