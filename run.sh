@@ -2,6 +2,9 @@
 # Boot a machine config under our VMM. Installs what is missing and builds first.
 #
 #   ./run.sh [--cmdline "ARGS"] [--timeout SECONDS] [--stats-out FILE] [CONFIG.xml]
+#   ./run.sh [--file HOST[:GUEST]]... [CONFIG.xml] -- PROGRAM [ARGS...]
+#                                PROGRAM packed as the initramfs's /init
+#   ./run.sh --initrd FILE [CONFIG.xml]   a ready cpio newc initramfs
 #   ./run.sh --qemu [--cmdline "ARGS"] [--timeout SECONDS] [CONFIG.xml]
 #                                the same machine under QEMU TCG (5-level paging)
 #   ./run.sh stat [PID]          live counters of a running VM, like vmstat 1
@@ -11,7 +14,7 @@
 # a clean shutdown); see README.md for the statuses the VMM itself uses.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 
 case "${1:-}" in
 -h|--help) usage; exit 0 ;;
@@ -25,16 +28,19 @@ stat|plot) exec "$here/build/vmm" "$@" ;;
 esac
 
 vmm_args=()
+prog=()
 config=""
 qemu=0
 timeout=""
 while [[ $# -gt 0 ]]; do
 	case "$1" in
-	--cmdline|--timeout|--kernel|--stats-out|--stats-interval)
+	--)
+		shift; prog=("$@"); break ;;
+	--cmdline|--timeout|--kernel|--stats-out|--stats-interval|--initrd|--file)
 		[[ $# -ge 2 ]] || { echo "run.sh: $1 needs a value" >&2; exit 78; }
 		[[ "$1" == --timeout ]] && timeout="$2"
 		vmm_args+=("$1" "$2"); shift 2 ;;
-	--cmdline=*|--timeout=*|--kernel=*|--stats-out=*|--stats-interval=*|--check-config|--print-setup-time)
+	--cmdline=*|--timeout=*|--kernel=*|--stats-out=*|--stats-interval=*|--initrd=*|--file=*|--check-config|--print-setup-time)
 		[[ "$1" == --timeout=* ]] && timeout="${1#--timeout=}"
 		vmm_args+=("$1"); shift ;;
 	--qemu)
@@ -50,7 +56,8 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n "$config" ]] || config="$here/configs/2node.xml"
 
-[[ $qemu -eq 1 ]] || exec "$here/build/vmm" "${vmm_args[@]}" "$config"
+[[ ${#prog[@]} -eq 0 ]] || prog=(-- "${prog[@]}")
+[[ $qemu -eq 1 ]] || exec "$here/build/vmm" "${vmm_args[@]}" "$config" "${prog[@]}"
 
 # --qemu: build/vmm translates the config (it is the only config reader),
 # QEMU runs it. QEMU's isa-debug-exit makes a guest's write of v the status
@@ -63,15 +70,19 @@ for a in "${vmm_args[@]}"; do
 done
 command -v qemu-system-x86_64 >/dev/null ||
 	{ echo "run.sh: --qemu: qemu-system-x86_64 is not installed" >&2; exit 78; }
-qemu_args=$("$here/build/vmm" --print-qemu-args "${vmm_args[@]}" "$config") || exit $?
+# QEMU's -initrd: the archive our VMM would load, written to a file.
+log=$(mktemp)
+initramfs=$(mktemp)
+trap 'rm -f "$log" "$initramfs"' EXIT
+write=()
+[[ ${#prog[@]} -eq 0 ]] || write=(--write-initramfs "$initramfs")
+qemu_args=$("$here/build/vmm" --print-qemu-args "${write[@]}" "${vmm_args[@]}" "$config" "${prog[@]}") || exit $?
 mapfile -t qemu_args <<< "$qemu_args"
 wrap=()
 [[ -z "$timeout" ]] || wrap=(timeout -k 5 "$timeout")
 
 # QEMU also logs the console to $log: a guest's clean exit (status 1) then
 # differs from QEMU failing to start (also 1, with nothing from the guest).
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
 for i in "${!qemu_args[@]}"; do
 	if [[ "${qemu_args[i]}" == -serial && "${qemu_args[i + 1]:-}" == stdio ]]; then
 		qemu_args[i]=-chardev

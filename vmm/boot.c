@@ -126,6 +126,8 @@ static int write_boot_info(struct vm *vm, char *err, size_t errlen)
 	bi->kernel_paddr_start = vm->kernel_start;
 	bi->kernel_paddr_end = vm->kernel_end;
 	bi->nr_cpus = (uint32_t)vm->nr_vcpus;
+	bi->initrd_paddr = vm->initrd_paddr;
+	bi->initrd_size = vm->initrd_size;
 	if (vm->counters) {
 		bi->counters_paddr = GMM_COUNTERS_PADDR;
 		bi->counters_size = GMM_COUNTERS_SIZE;

@@ -41,6 +41,10 @@ static void usage(FILE *out)
 		"  --check-config       parse and print the config, create nothing\n"
 		"  --print-setup-time   print the time from start to the first KVM_RUN\n"
 		"  --print-qemu-args    print the QEMU TCG arguments for this machine, one per line\n"
+		"  --initrd FILE        load FILE (a cpio newc archive) as the initramfs\n"
+		"  --file HOST[:GUEST]  with -- PROGRAM: also pack HOST into the initramfs\n"
+		"  -- PROGRAM [ARGS]    pack PROGRAM as /init (ARGS on its command line)\n"
+		"  --write-initramfs F  write the initramfs the options describe to F and exit\n"
 		"  --stats-out FILE     sample the guest's counters into FILE (.csv, else JSON lines)\n"
 		"  --stats-interval MS  sampling interval (default 100)\n"
 		"       vmm stat [PID] [--interval MS] [--count N]   live view of a running VM\n"
@@ -156,6 +160,21 @@ static void print_counters_summary(const struct vm *vm)
 	free(s.values);
 }
 
+/* --write-initramfs FILE: the archive run.sh --qemu hands to QEMU. */
+static int write_file(const char *path, const struct cpio_buf *b, int have)
+{
+	if (!have) {
+		fprintf(stderr, "vmm: --write-initramfs: no initramfs asked for (give -- PROGRAM)\n");
+		return EXIT_CONFIG;
+	}
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0) {
+		fprintf(stderr, "vmm: --write-initramfs %s: %s\n", path, strerror(errno));
+		return EXIT_CONFIG;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -167,6 +186,9 @@ int main(int argc, char **argv)
 		{ "print-qemu-args", no_argument, NULL, 'Q' },
 		{ "stats-out", required_argument, NULL, 'o' },
 		{ "stats-interval", required_argument, NULL, 'i' },
+		{ "initrd", required_argument, NULL, 'I' },
+		{ "file", required_argument, NULL, 'F' },
+		{ "write-initramfs", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -182,6 +204,21 @@ int main(int argc, char **argv)
 	int check_only = 0, print_setup = 0, print_qemu = 0, c;
 	char err[4096];
 
+	/* Everything after "--" is the program to run as init, and its args. */
+	struct initramfs_opts init = { 0 };
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			if (i + 1 < argc) {
+				init.program = argv[i + 1];
+				init.args = argv + i + 2;
+				init.nr_args = argc - i - 2;
+			}
+			argc = i;
+			break;
+		}
+	}
+	const char *write_initramfs = NULL;
+
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': {
@@ -195,6 +232,15 @@ int main(int argc, char **argv)
 		}
 		case 'c': extra_cmdline = optarg; break;
 		case 'k': kernel_opt = optarg; break;
+		case 'I': init.initrd = optarg; break;
+		case 'F':
+			if (init.nr_files == (int)(sizeof(init.files) / sizeof(init.files[0]))) {
+				fprintf(stderr, "vmm: too many --file options\n");
+				return EXIT_CONFIG;
+			}
+			init.files[init.nr_files++] = optarg;
+			break;
+		case 'W': write_initramfs = optarg; break;
 		case 'C': check_only = 1; break;
 		case 'S': print_setup = 1; break;
 		case 'Q': print_qemu = 1; break;
@@ -228,6 +274,20 @@ int main(int argc, char **argv)
 		}
 		snprintf(cfg.cmdline + used, sizeof(cfg.cmdline) - used, "%s%s", used ? " " : "", extra_cmdline);
 	}
+	static struct cpio_buf initrd;
+	int have_initrd;
+	if (initramfs_prepare(&init, &cfg, &initrd, &have_initrd, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vmm: %s\n", err);
+		return EXIT_CONFIG;
+	}
+	if (write_initramfs) {
+		int rc = write_file(write_initramfs, &initrd, have_initrd);
+		if (rc || !print_qemu)
+			return rc;
+		snprintf(cfg.initrd, sizeof(cfg.initrd), "%s", write_initramfs);   /* QEMU's -initrd */
+	} else if (print_qemu && init.initrd) {
+		snprintf(cfg.initrd, sizeof(cfg.initrd), "%s", init.initrd);
+	}
 	char kernel[PATH_MAX];
 	if (kernel_opt)
 		snprintf(kernel, sizeof(kernel), "%s", kernel_opt);
@@ -256,7 +316,8 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	struct vm *vm = vm_create(&cfg, kernel, err, sizeof(err));
+	struct vm *vm = vm_create(&cfg, kernel, have_initrd ? &initrd : NULL, err, sizeof(err));
+	cpio_free(&initrd);
 	if (!vm) {
 		fprintf(stderr, "vmm: %s\n", err);
 		return strstr(err, "/dev/kvm") || strstr(err, "KVM_") ? EXIT_VMM_FAULT : EXIT_CONFIG;

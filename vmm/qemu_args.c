@@ -183,6 +183,10 @@ int qemu_args_print(const struct vm_config *cfg, const char *kernel, FILE *out,
 		arg(&p, "-append");
 		arg(&p, "%s", cfg->cmdline);
 	}
+	if (cfg->initrd[0]) {         /* a PVH module: the kernel takes it as its initramfs */
+		arg(&p, "-initrd");
+		arg(&p, "%s", cfg->initrd);
+	}
 	arg(&p, "-device");
 	arg(&p, "isa-debug-exit,iobase=0x%x,iosize=0x04", PORT_DEBUG_EXIT);
 	if (cfg->swap.present && swap_disk(&p, &cfg->swap) < 0)

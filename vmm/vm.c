@@ -3,9 +3,14 @@
  * See vm.h for the locking rules.
  *
  * Order of creation: /dev/kvm checks -> VM -> in-kernel irqchip -> guest
- * RAM per node -> kernel ELF -> boot structures and ACPI -> devices ->
+ * RAM per node -> kernel ELF -> boot structures and ACPI -> devices (port
+ * devices, then the PCI bus with the swap disk, its I/O thread started) ->
  * vCPUs (CPUID, BSP registers). Everything that can fail for a reason the
  * user can fix fails before the first KVM_RUN.
+ *
+ * Teardown runs the other way round, after the vCPU threads are joined:
+ * the swap disk first (its I/O thread drains in-flight requests, which
+ * point into guest RAM), then guest RAM, then the VM.
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,6 +24,7 @@
 #include <unistd.h>
 
 #include <gmm/ports.h>
+#include "vmm/virtio_pci.h"
 #include "vmm/vm.h"
 
 #define SIG_KICK SIGUSR1
@@ -75,7 +81,57 @@ static int create_kvm_vm(struct vm *vm, char *err, size_t errlen)
 	return vm->supported_cpuid ? 0 : -1;
 }
 
-struct vm *vm_create(const struct vm_config *cfg, const char *kernel, char *err, size_t errlen)
+/*
+ * PCI bus 0 behind ports 0xcf8/0xcfc, always: a guest enumerates it (and
+ * reads all-ones for the empty slots) with or without a disk. With a swap
+ * disk, the virtio-blk function (vmm/virtio_pci.h, "Integration"): its
+ * INTx is an irqfd on VIRTIO_BLK_GSI, its queue notify an ioeventfd, and
+ * its I/O thread runs from here on (idle until the driver sets it up).
+ */
+static int pci_devices_setup(struct vm *vm, char *err, size_t errlen)
+{
+	char why[512];
+
+	pci_bus_init(&vm->pci, VIRTIO_BLK_MMIO_BASE, VIRTIO_BLK_MMIO_SIZE);
+	if (vm->cfg->swap.present) {
+		vm->swap_irqfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (vm->swap_irqfd < 0) {
+			snprintf(err, errlen, "swap disk: eventfd: %s", strerror(errno));
+			return -1;
+		}
+		vm->swap = virtio_blk_create(&vm->cfg->swap, &vm->mem, vm->swap_irqfd,
+					     why, sizeof(why));
+		if (!vm->swap) {
+			snprintf(err, errlen, "%s: <devices><disk>: %s", vm->cfg->path, why);
+			return -1;
+		}
+		if (pci_bus_add(&vm->pci, virtio_blk_pci_device(vm->swap), -1, err, errlen) < 0)
+			return -1;
+	}
+	if (pci_bus_register_io(&vm->pci, &vm->io, err, errlen) < 0)
+		return -1;
+	if (!vm->swap)
+		return 0;
+	if (vm_add_irqfd(vm, VIRTIO_BLK_GSI, vm->swap_irqfd) < 0) {
+		snprintf(err, errlen, "swap disk: KVM_IRQFD on GSI %d: %s", VIRTIO_BLK_GSI,
+			 strerror(errno));
+		return -1;
+	}
+	if (vm_add_ioeventfd(vm, virtio_blk_notify_addr(vm->swap), 2, true,
+			     virtio_blk_notify_fd(vm->swap)) < 0) {
+		snprintf(err, errlen, "swap disk: KVM_IOEVENTFD at 0x%llx: %s",
+			 (unsigned long long)virtio_blk_notify_addr(vm->swap), strerror(errno));
+		return -1;
+	}
+	if (virtio_blk_start(vm->swap, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "%s: <devices><disk>: %s", vm->cfg->path, why);
+		return -1;
+	}
+	return 0;
+}
+
+struct vm *vm_create(const struct vm_config *cfg, const char *kernel, const struct cpio_buf *initrd,
+		     char *err, size_t errlen)
 {
 	struct vm *vm = calloc(1, sizeof(*vm));
 	if (!vm) {
@@ -84,7 +140,7 @@ struct vm *vm_create(const struct vm_config *cfg, const char *kernel, char *err,
 	}
 	clock_gettime(CLOCK_MONOTONIC, &vm->t_exec);
 	vm->cfg = cfg;
-	vm->kvm_fd = vm->vm_fd = vm->stop_fd = -1;
+	vm->kvm_fd = vm->vm_fd = vm->stop_fd = vm->swap_irqfd = -1;
 	vm->nr_vcpus = cfg->nr_vcpus;
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
@@ -101,8 +157,10 @@ struct vm *vm_create(const struct vm_config *cfg, const char *kernel, char *err,
 	    guest_mem_setup(vm, err, errlen) < 0 ||
 	    counters_setup(vm, err, errlen) < 0 ||
 	    elf_load(vm, kernel, err, errlen) < 0 ||
+	    (initrd && initrd_load(vm, initrd->data, initrd->len, err, errlen) < 0) ||
 	    boot_setup(vm, err, errlen) < 0 ||
-	    devices_setup(vm, err, errlen) < 0)
+	    devices_setup(vm, err, errlen) < 0 ||
+	    pci_devices_setup(vm, err, errlen) < 0)
 		goto fail;
 	for (int i = 0; i < vm->nr_vcpus; i++)
 		if (vcpu_create(vm, i, err, errlen) < 0)
@@ -209,6 +267,10 @@ void vm_destroy(struct vm *vm)
 		if (v->fd >= 0)
 			close(v->fd);
 	}
+	virtio_blk_destroy(vm->swap);   /* drains its I/O into guest RAM: before the unmap */
+	if (vm->swap_irqfd >= 0)
+		close(vm->swap_irqfd);
+	pci_bus_destroy(&vm->pci);
 	guest_mem_teardown(&vm->mem, vm->cfg);
 	counters_teardown(vm);
 	if (vm->vm_fd >= 0)

@@ -17,10 +17,13 @@
 
 #include "vmm/config.h"
 #include "vmm/guest_mem.h"
+#include "vmm/initramfs.h"
 #include "vmm/io.h"
+#include "vmm/pci.h"
 #include "vmm/serial.h"
 
 struct vm;
+struct virtio_blk;
 
 struct vcpu {
 	struct vm *vm;
@@ -43,8 +46,12 @@ struct vm {
 	struct guest_mem mem;
 	struct io_bus io;
 	struct serial serial;
+	struct pci_bus pci;        /* bus 0, always there (empty but for the host bridge) */
+	struct virtio_blk *swap;   /* the swap disk (virtio-blk), NULL without <disk> */
+	int swap_irqfd;            /* its INTx: an eventfd bound to VIRTIO_BLK_GSI */
 	uint64_t entry;            /* ELF entry point (virtual) */
 	uint64_t kernel_start, kernel_end; /* physical extent of the image */
+	uint64_t initrd_paddr, initrd_size; /* the initramfs, if any */
 
 	int nr_vcpus;
 	struct vcpu *vcpu;
@@ -63,7 +70,7 @@ struct vm {
 
 /* Create the VM from CFG (kernel at KERNEL). Returns NULL with ERR set. */
 struct vm *vm_create(const struct vm_config *cfg, const char *kernel,
-		     char *err, size_t errlen);
+		     const struct cpio_buf *initrd, char *err, size_t errlen);
 /* Start the vCPU threads (BSP runs, APs wait for the guest to start them). */
 int vm_start(struct vm *vm, char *err, size_t errlen);
 /* First caller wins: record the status and reason, kick every vCPU out. */

@@ -13,6 +13,7 @@
 #include <kernel/cmdline.h>
 #include <kernel/cpu.h>
 #include <kernel/crash.h>
+#include <kernel/initramfs.h>
 #include <kernel/mm_boot.h>
 #include <kernel/timer.h>
 #include <kernel/numa.h>
@@ -59,6 +60,7 @@ void kmain(unsigned long boot_info_pa)
 	acpi_init();
 	numa_init();
 	mm_boot_init();
+	initramfs_init();
 	arch_time_init();
 	smp_init();
 	mm_boot_diagnostics();

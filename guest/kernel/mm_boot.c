@@ -48,6 +48,8 @@ void mm_boot_init(void)
 	for_each_online_node(nid)
 		for_each_node_memblk(mb, nid)
 			memblock_set_node(mb->start, mb->end - mb->start, mb->nid);
+	if (boot_info->initrd_size)
+		memblock_reserve(boot_info->initrd_paddr, boot_info->initrd_size);
 	/* Under QEMU the firmware ran first: free RAM is not all zero. */
 	memblock_free_memory_zeroed = boot_ram_zeroed;
 	mm_core_init();

@@ -43,7 +43,7 @@
 #endif
 
 #define BOOT_INFO_MAGIC     0x4f4f42204d4d4755ULL /* "UGMM BOO" */
-#define BOOT_INFO_VERSION   1
+#define BOOT_INFO_VERSION   2
 
 #define BOOT_GDT_PADDR      0x00500ULL
 #define BOOT_PML4_PADDR     0x01000ULL
@@ -109,6 +109,8 @@ struct boot_info {
 	uint64_t kernel_paddr_end;
 	uint64_t counters_paddr;    /* shared counters region; 0 if none */
 	uint64_t counters_size;
+	uint64_t initrd_paddr;      /* cpio newc initramfs; 0 if none */
+	uint64_t initrd_size;
 	uint32_t nr_cpus;           /* vCPUs created (MADT is authoritative) */
 	uint32_t nr_memmap;
 	struct boot_mem_entry memmap[BOOT_MAX_MEMMAP];

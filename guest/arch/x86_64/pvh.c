@@ -149,6 +149,11 @@ unsigned long pvh_init_boot_info(unsigned long start_info_pa)
 	bi->counters_paddr = 0;
 	bi->counters_size = 0;
 	bi->nr_cpus = 0;                  /* unknown here: the MADT says */
+	if (si->nr_modules && si->modlist_paddr) {
+		const struct hvm_modlist_entry *mod = (const void *)(unsigned long)si->modlist_paddr;
+		bi->initrd_paddr = mod->paddr;
+		bi->initrd_size = mod->size;
+	}
 	copy_cmdline(bi, si->cmdline_paddr);
 	map_direct_above_4g(copy_memmap(bi, si), &next);
 	bi->kernel_paddr_start = __pa_symbol(_text);
