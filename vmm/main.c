@@ -70,14 +70,20 @@ static double ms_between(const struct timespec *a, const struct timespec *b)
 	return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
 }
 
+/* The signals that stop the VM (Ctrl-C and friends). */
+static void stop_signal_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
 /* Wait for the VM to stop, a signal, or the watchdog. */
 static void supervise(struct vm *vm, double timeout_s)
 {
 	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	stop_signal_set(&set);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -310,10 +316,7 @@ int main(int argc, char **argv)
 
 	/* Signals go to the supervisor's signalfd, never to a vCPU thread. */
 	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
+	stop_signal_set(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	struct vm *vm = vm_create(&cfg, kernel, have_initrd ? &initrd : NULL, err, sizeof(err));
