@@ -25,7 +25,8 @@ GUEST_CFLAGS  := -std=gnu11 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 GUEST_ASFLAGS := $(GUEST_CFLAGS) -D__ASSEMBLY__
 GUEST_LDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack -T $(GUEST_ARCH)/kernel.ld
 
-GUEST_SRCS = $(wildcard $(GUEST_ARCH)/*.c $(GUEST_ARCH)/*.S guest/kernel/*.c) $(GUEST_MM_SRCS)
+GUEST_SRCS = $(wildcard $(GUEST_ARCH)/*.c $(GUEST_ARCH)/*.S guest/kernel/*.c guest/drivers/*.c) \
+              $(GUEST_MM_SRCS)
 GUEST_OBJS = $(patsubst guest/%,$(GUEST_OUT)/%.o,$(basename $(GUEST_SRCS)))
 
 $(GUEST_OUT)/%.o: guest/%.c mk/guest.mk

@@ -347,6 +347,7 @@ int main(int argc, char **argv)
 	vm_join(vm);
 	stats_sampler_stop(&sampler);
 	print_counters_summary(vm);
+	vm_print_swap_stats(vm, stderr);
 
 	int status = vm->exit_status;
 	if (status == EXIT_TIMEOUT) {

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <gmm/ports.h>
+#include "host/swap/swap_dev.h"
 #include "vmm/virtio_pci.h"
 #include "vmm/vm.h"
 
@@ -254,6 +255,22 @@ void vm_dump_all_vcpus(struct vm *vm, FILE *out)
 {
 	for (int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_dump(&vm->vcpu[i], out);
+}
+
+void vm_print_swap_stats(struct vm *vm, FILE *out)
+{
+	struct swap_stats s;
+
+	if (!vm->swap)
+		return;
+	swap_dev_stats(virtio_blk_swap(vm->swap), &s);
+	fprintf(out, "vmm: swap disk: %llu requests (%llu reads, %llu writes, %llu flushes), "
+		"%llu errors, %llu kicks, %llu interrupts, %llu found by polling%s\n",
+		(unsigned long long)s.requests, (unsigned long long)s.reads,
+		(unsigned long long)s.writes, (unsigned long long)s.flushes,
+		(unsigned long long)s.errors, (unsigned long long)s.kicks,
+		(unsigned long long)s.interrupts, (unsigned long long)s.poll_hits,
+		virtio_blk_needs_reset(vm->swap) ? ", needs reset" : "");
 }
 
 void vm_destroy(struct vm *vm)

@@ -79,6 +79,8 @@ void vm_request_stop(struct vm *vm, int status, const char *fmt, ...)
 /* Join the vCPU threads (after a stop was requested). */
 void vm_join(struct vm *vm);
 void vm_dump_all_vcpus(struct vm *vm, FILE *out);
+/* One line of the swap disk's figures (nothing without a disk). */
+void vm_print_swap_stats(struct vm *vm, FILE *out);
 /* Guest writes to ADDR (port or MMIO) signal FD in the kernel, no exit. */
 int vm_add_ioeventfd(struct vm *vm, uint64_t addr, uint32_t len, bool mmio, int fd);
 /* Writing FD raises GSI (an IOAPIC pin) in the guest. */

@@ -26,6 +26,9 @@ u32 acpi_lapic_addr;
 u32 acpi_ioapic_addr;
 u32 acpi_ioapic_gsi_base;
 
+/* Interrupt source overrides from the MADT (ISA IRQs only: 0-15). */
+static struct { bool present; u32 gsi; u16 flags; } irq_override[16];
+
 static const struct acpi_madt *madt;
 static const struct acpi_srat *srat;
 static const struct acpi_slit *slit;
@@ -73,6 +76,28 @@ static const struct acpi_sdt_header *map_table(u64 pa)
 	     (const u8 *)(sub) + (sub)->length <= (const u8 *)(table) + (table)->hdr.length; \
 	     (sub) = (const struct acpi_subtable_header *)((const u8 *)(sub) + (sub)->length))
 
+static const char *polarity_name(u16 flags)
+{
+	static const char *const name[] = { "dfl", "high", "res", "low" };
+	return name[flags & ACPI_MADT_POLARITY_MASK];
+}
+
+static const char *trigger_name(u16 flags)
+{
+	static const char *const name[] = { "dfl", "edge", "res", "level" };
+	return name[(flags & ACPI_MADT_TRIGGER_MASK) >> 2];
+}
+
+u32 acpi_isa_irq_to_gsi(unsigned int irq, u16 *flags)
+{
+	if (irq < 16 && irq_override[irq].present) {
+		*flags = irq_override[irq].flags;
+		return irq_override[irq].gsi;
+	}
+	*flags = 0;
+	return irq;
+}
+
 static void parse_madt(void)
 {
 	const struct acpi_subtable_header *sub;
@@ -91,6 +116,17 @@ static void parse_madt(void)
 			const struct acpi_madt_x2apic *x = (const void *)sub;
 			if (sub->length >= sizeof(*x) && (x->flags & ACPI_MADT_ENABLED))
 				register_cpu(x->x2apic_id);
+			break;
+		}
+		case ACPI_MADT_INT_OVERRIDE: {
+			const struct acpi_madt_int_override *o = (const void *)sub;
+			if (sub->length < sizeof(*o) || o->bus != 0 || o->source >= 16)
+				break;
+			irq_override[o->source].present = true;
+			irq_override[o->source].gsi = o->gsi;
+			irq_override[o->source].flags = o->flags;
+			printk("ACPI: INT_SRC_OVR (bus 0 bus_irq %u global_irq %u %s %s)\n", o->source,
+			       o->gsi, polarity_name(o->flags), trigger_name(o->flags));
 			break;
 		}
 		case ACPI_MADT_IOAPIC: {

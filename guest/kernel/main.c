@@ -20,6 +20,7 @@
 #include <kernel/printk.h>
 #include <kernel/serial.h>
 #include <asm/setup.h>
+#include <drivers/drivers.h>
 
 void kmain(unsigned long boot_info_pa);
 
@@ -63,6 +64,7 @@ void kmain(unsigned long boot_info_pa)
 	initramfs_init();
 	arch_time_init();
 	smp_init();
+	driver_init();
 	mm_boot_diagnostics();
 	numa_print_topology();
 

@@ -52,6 +52,21 @@ static void call_function_interrupt(struct pt_regs *regs)
 	flush_call_queue();
 }
 
+/* The reschedule IPI only wakes its target from hlt: nothing to do here. */
+static void reschedule_interrupt(struct pt_regs *regs)
+{
+	(void)regs;
+}
+
+void smp_send_reschedule(unsigned int cpu)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);           /* xAPIC: ICR2 then ICR, not to be interleaved */
+	apic_send_ipi(cpu_to_apicid(cpu), RESCHEDULE_VECTOR);
+	local_irq_restore(flags);
+}
+
 void smp_call_init(void)
 {
 	unsigned long bytes = (unsigned long)nr_cpu_ids * nr_cpu_ids * sizeof(void *);
@@ -63,6 +78,7 @@ void smp_call_init(void)
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
 		mailbox[cpu] = slots + (unsigned long)cpu * nr_cpu_ids;
 	set_irq_handler(CALL_FUNCTION_VECTOR, call_function_interrupt);
+	set_irq_handler(RESCHEDULE_VECTOR, reschedule_interrupt);
 }
 
 void smp_call_function_many(const struct cpumask *mask, smp_call_func_t func, void *info)

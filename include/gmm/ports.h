@@ -11,6 +11,7 @@
 /* IRQ vectors used by the guest */
 #define VEC_LAPIC_TIMER     0xec
 #define VEC_CALL_FUNCTION   0xfb
+#define VEC_RESCHEDULE      0xfd   /* wakes a halted CPU (Linux's RESCHEDULE_VECTOR) */
 #define VEC_SPURIOUS        0xff
 
 /*

@@ -41,8 +41,10 @@ static inline void cpumask_clear(struct cpumask *m)
 static inline unsigned int cpumask_weight(const struct cpumask *m)
 {
 	unsigned int n = 0;
+	/* Kernighan's loop: __builtin_popcountl would need libgcc (no -mpopcnt). */
 	for (unsigned int i = 0; i < NR_CPUS / BITS_PER_LONG; i++)
-		n += (unsigned int)__builtin_popcountl(__atomic_load_n(&m->bits[i], __ATOMIC_RELAXED));
+		for (unsigned long w = __atomic_load_n(&m->bits[i], __ATOMIC_RELAXED); w; w &= w - 1)
+			n++;
 	return n;
 }
 

@@ -23,6 +23,10 @@ void smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info
 /* On every online CPU, the caller's included. */
 void on_each_cpu(smp_call_func_t func, void *info);
 
+/* Wake CPU if it is halted (Linux: the reschedule IPI); no function runs.
+ * Callable from any context. */
+void smp_send_reschedule(unsigned int cpu);
+
 /* IPIs sent by this mechanism (all CPUs), for tests. */
 unsigned long smp_call_ipis_sent(void);
 /* The smp_call_test switch: prints PASS/FAIL lines, returns the failures. */

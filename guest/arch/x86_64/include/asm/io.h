@@ -41,10 +41,31 @@ static inline u32 inl(u16 port)
 	return v;
 }
 
-/* MMIO accessors (LAPIC in xAPIC mode; devices later). */
+/* MMIO accessors (LAPIC in xAPIC mode, IOAPIC, PCI BARs): one access of
+ * exactly that width each, never merged or split by the compiler. */
+static inline u8 readb(const volatile void *addr)
+{
+	return *(const volatile u8 *)addr;
+}
+
+static inline u16 readw(const volatile void *addr)
+{
+	return *(const volatile u16 *)addr;
+}
+
 static inline u32 readl(const volatile void *addr)
 {
 	return *(const volatile u32 *)addr;
+}
+
+static inline void writeb(u8 v, volatile void *addr)
+{
+	*(volatile u8 *)addr = v;
+}
+
+static inline void writew(u16 v, volatile void *addr)
+{
+	*(volatile u16 *)addr = v;
 }
 
 static inline void writel(u32 v, volatile void *addr)

@@ -8,6 +8,11 @@
 #define FIRST_EXTERNAL_VECTOR   32
 #define LOCAL_TIMER_VECTOR      VEC_LAPIC_TIMER
 #define CALL_FUNCTION_VECTOR    VEC_CALL_FUNCTION
+#define RESCHEDULE_VECTOR       VEC_RESCHEDULE
+/* Device interrupts through the IOAPIC: IRQ n (ISA IRQ or GSI) takes
+ * vector IRQ0_VECTOR + n, below every system vector (io_apic.c). */
+#define IRQ0_VECTOR             0x30
+#define NR_IRQS                 24     /* one IOAPIC's pins */
 #define SPURIOUS_APIC_VECTOR    VEC_SPURIOUS
 
 /* Exception numbers (Linux's X86_TRAP_*) */
