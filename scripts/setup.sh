@@ -12,6 +12,7 @@ PACKAGES=(
 	libnuma-dev                              # host-node binding of guest memory
 	liburing-dev                             # swap backend
 	libcriterion-dev                         # tests
+	clang libclang-rt-14-dev                 # libFuzzer: the swap request fuzzer (make fuzz)
 	musl-tools                               # static test programs for the guest
 	gnuplot-nox                              # ./run.sh plot
 	qemu-system-x86                          # ./run.sh --qemu, tests/test_qemu.c
