@@ -128,10 +128,9 @@ static int write_boot_info(struct vm *vm, char *err, size_t errlen)
 	bi->nr_cpus = (uint32_t)vm->nr_vcpus;
 	bi->initrd_paddr = vm->initrd_paddr;
 	bi->initrd_size = vm->initrd_size;
-	if (vm->counters) {
-		bi->counters_paddr = GMM_COUNTERS_PADDR;
-		bi->counters_size = GMM_COUNTERS_SIZE;
-	}
+	/* The counters page always exists (vm.c registers it, or fails the VM). */
+	bi->counters_paddr = GMM_COUNTERS_PADDR;
+	bi->counters_size = GMM_COUNTERS_SIZE;
 	for (int i = 0; i < vm->mem.nr_regions; i++) {
 		const struct guest_region *r = &vm->mem.region[i];
 		uint64_t start = r->gpa, end = r->gpa + r->size;

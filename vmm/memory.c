@@ -144,23 +144,11 @@ static int add_region(struct vm *vm, uint64_t gpa, uint64_t size, uint8_t *hva, 
 		snprintf(err, errlen, "too many memory regions");
 		return -1;
 	}
-	int slot = m->nr_regions;
-	struct kvm_userspace_memory_region r = {
-		.slot = (uint32_t)slot,
-		.guest_phys_addr = gpa,
-		.memory_size = size,
-		.userspace_addr = (uintptr_t)hva,
-	};
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0) {
-		snprintf(err, errlen, "KVM_SET_USER_MEMORY_REGION (node %d, %llu MiB at 0x%llx): %s",
-			 node, (unsigned long long)(size >> 20), (unsigned long long)gpa, strerror(errno));
-		return -1;
-	}
-	m->region[m->nr_regions++] = (struct guest_region){ gpa, size, hva, node, slot };
+	m->region[m->nr_regions++] = (struct guest_region){ gpa, size, hva, node, -1 };
 	return 0;
 }
 
-int guest_mem_setup(struct vm *vm, char *err, size_t errlen)
+int guest_mem_map(struct vm *vm, char *err, size_t errlen)
 {
 	const struct vm_config *cfg = vm->cfg;
 	uint64_t gpa = 0;
@@ -183,6 +171,27 @@ int guest_mem_setup(struct vm *vm, char *err, size_t errlen)
 			off += chunk;
 			left -= chunk;
 		}
+	}
+	return 0;
+}
+
+int guest_mem_register(struct vm *vm, char *err, size_t errlen)
+{
+	for (int i = 0; i < vm->mem.nr_regions; i++) {
+		struct guest_region *g = &vm->mem.region[i];
+		struct kvm_userspace_memory_region r = {
+			.slot = (uint32_t)i,
+			.guest_phys_addr = g->gpa,
+			.memory_size = g->size,
+			.userspace_addr = (uintptr_t)g->hva,
+		};
+		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0) {
+			snprintf(err, errlen, "KVM_SET_USER_MEMORY_REGION (node %d, %llu MiB at 0x%llx): %s",
+				 g->node, (unsigned long long)(g->size >> 20), (unsigned long long)g->gpa,
+				 strerror(errno));
+			return -1;
+		}
+		g->slot = i;
 	}
 	return 0;
 }

@@ -2,11 +2,12 @@
  * Building a VM from its config, running it, and stopping it.
  * See vm.h for the locking rules.
  *
- * Order of creation: /dev/kvm checks -> VM -> in-kernel irqchip -> guest
- * RAM per node -> kernel ELF -> boot structures and ACPI -> devices (port
- * devices, then the PCI bus with the swap disk, its I/O thread started) ->
- * vCPUs (CPUID, BSP registers). Everything that can fail for a reason the
- * user can fix fails before the first KVM_RUN.
+ * Order of creation: /dev/kvm checks -> VM -> in-kernel irqchip -> (the
+ * counters page's memslot, on a thread meanwhile) guest RAM mapped per
+ * node -> kernel ELF, initramfs -> boot structures and ACPI -> vCPUs
+ * (CPUID, BSP registers) -> RAM memslots -> devices (port devices, then
+ * the PCI bus with the swap disk, its I/O thread started). Everything that
+ * can fail for a reason the user can fix fails before the first KVM_RUN.
  *
  * Teardown runs the other way round, after the vCPU threads are joined:
  * the swap disk first (its I/O thread drains in-flight requests, which
@@ -131,6 +132,20 @@ static int pci_devices_setup(struct vm *vm, char *err, size_t errlen)
 	return 0;
 }
 
+struct counters_job {
+	struct vm *vm;
+	pthread_t thread;
+	int rc;
+	char err[256];
+};
+
+static void *counters_setup_thread(void *arg)
+{
+	struct counters_job *job = arg;
+	job->rc = counters_setup(job->vm, job->err, sizeof(job->err));
+	return NULL;
+}
+
 struct vm *vm_create(const struct vm_config *cfg, const char *kernel, const struct cpio_buf *initrd,
 		     char *err, size_t errlen)
 {
@@ -154,18 +169,31 @@ struct vm *vm_create(const struct vm_config *cfg, const char *kernel, const stru
 	for (int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpu[i].fd = -1;
 
-	if (create_kvm_vm(vm, err, errlen) < 0 ||
-	    guest_mem_setup(vm, err, errlen) < 0 ||
-	    counters_setup(vm, err, errlen) < 0 ||
-	    elf_load(vm, kernel, err, errlen) < 0 ||
-	    (initrd && initrd_load(vm, initrd->data, initrd->len, err, errlen) < 0) ||
-	    boot_setup(vm, err, errlen) < 0 ||
+	if (create_kvm_vm(vm, err, errlen) < 0)
+		goto fail;
+	/* The VM's first memslot is slow on some hosts (~5 ms under kvm_pvm,
+	 * whatever its size): register the counters page's on a thread while
+	 * this one loads the guest and creates the vCPUs. */
+	struct counters_job job = { .vm = vm };
+	if (pthread_create(&job.thread, NULL, counters_setup_thread, &job) != 0) {
+		snprintf(err, errlen, "cannot start a thread");
+		goto fail;
+	}
+	int rc = guest_mem_map(vm, err, errlen) < 0 ||
+		 elf_load(vm, kernel, err, errlen) < 0 ||
+		 (initrd && initrd_load(vm, initrd->data, initrd->len, err, errlen) < 0) ||
+		 boot_setup(vm, err, errlen) < 0;
+	for (int i = 0; !rc && i < vm->nr_vcpus; i++)
+		rc = vcpu_create(vm, i, err, errlen) < 0;
+	pthread_join(job.thread, NULL);
+	if (!rc && job.rc < 0) {
+		snprintf(err, errlen, "%s", job.err);
+		rc = 1;
+	}
+	if (rc || guest_mem_register(vm, err, errlen) < 0 ||
 	    devices_setup(vm, err, errlen) < 0 ||
 	    pci_devices_setup(vm, err, errlen) < 0)
 		goto fail;
-	for (int i = 0; i < vm->nr_vcpus; i++)
-		if (vcpu_create(vm, i, err, errlen) < 0)
-			goto fail;
 	return vm;
 fail:
 	vm_destroy(vm);

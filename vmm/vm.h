@@ -91,7 +91,10 @@ void vm_destroy(struct vm *vm);
 int kvm_open_checked(char *err, size_t errlen);
 
 /* memory.c */
-int guest_mem_setup(struct vm *vm, char *err, size_t errlen);
+/* Map each node's RAM on the host (backing, host-node binding) ... */
+int guest_mem_map(struct vm *vm, char *err, size_t errlen);
+/* ... and register it with KVM, one memslot per region. */
+int guest_mem_register(struct vm *vm, char *err, size_t errlen);
 void guest_mem_teardown(struct guest_mem *mem, const struct vm_config *cfg);
 
 /* counters.c */
