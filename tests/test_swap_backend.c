@@ -156,10 +156,13 @@ Test(swap_backend, integrity_under_load)
 			done++;
 		}
 	}
+	/* How many kicks suppression saved depends on how the I/O thread is
+	 * scheduled (a loaded host kicks more): a figure, not an assertion.
+	 * The suppression rules themselves are checked deterministically by
+	 * the event-index tests below. */
 	struct swap_stats st;
 	swap_dev_stats(e.d, &st);
-	cr_assert_lt(st.kicks, ROUNDS / 2, "kicks not suppressed: %llu for %u requests",
-		     (unsigned long long)st.kicks, ROUNDS);
+	cr_log_info("%llu kicks for %u requests", (unsigned long long)st.kicks, ROUNDS);
 }
 
 /* Framing is free (2.6.4): header split over two buffers, data over three,
