@@ -11,9 +11,16 @@
 GUEST_MM_SRCS := guest/mm/memblock.c guest/mm/mm_init.c guest/mm/page_alloc.c \
                  guest/mm/vmstat.c guest/mm/debug.c guest/mm/page_alloc_selftest.c \
                  guest/mm/vmstat_page.c
+# SLUB (issue 5): kmem_cache/kmalloc, its debug checks, its self-test.
+GUEST_MM_SRCS += guest/mm/slub.c guest/mm/slub_debug.c guest/mm/slub_selftest.c
+GUEST_MM_SRCS += guest/mm/pgtable.c guest/mm/vmalloc.c guest/mm/vmalloc_selftest.c
 
 MM_HOST_CFLAGS := -DGMM_HOST -Iguest/include -Iguest/mm/host
-MM_HOST_SRCS   := $(GUEST_MM_SRCS) guest/mm/host/shim.c guest/mm/host/check.c
+# The page-table format headers (asm/pgtable*.h, portable C) for the walker;
+# after the system's, so that no asm/ header of the C library is shadowed.
+MM_HOST_CFLAGS += -idirafter guest/arch/x86_64/include
+MM_HOST_SRCS   := $(GUEST_MM_SRCS) guest/mm/host/shim.c guest/mm/host/check.c \
+                  guest/mm/host/pgtable_shim.c
 MM_HOST_OBJS   := $(MM_HOST_SRCS:%.c=$(BUILD)/mmhost/%.o)
 MM_HOST_LIB    := $(BUILD)/libmm_host.a
 

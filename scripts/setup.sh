@@ -16,6 +16,7 @@ PACKAGES=(
 	musl-tools                               # static test programs for the guest
 	gnuplot-nox                              # ./run.sh plot
 	qemu-system-x86                          # ./run.sh --qemu, tests/test_qemu.c
+	libjemalloc-dev libmimalloc-dev          # bench_slub's malloc rows (LD_PRELOAD)
 )
 
 missing=()

@@ -107,6 +107,44 @@ Test(qemu, fault_on_an_ap_started_by_init_sipi, .timeout = 150)
 	vm_result_free(&r);
 }
 
+/* 5-level paging for real: the vmalloc range and the TLB self-test's mm
+ * live above 2^47, where 4 levels cannot reach (tests/test_guest_paging.c
+ * runs the same self-tests under our VMM with 4 levels). */
+Test(qemu, five_level_paging_maps_and_uses_addresses_above_2_47, .timeout = 150)
+{
+	QEMU_REQUIRE();
+	struct vm_result r;
+	qemu_run("configs/2node.xml", "vmalloc_selftest tlb_selftest", QEMU_TIMEOUT, &r);
+	cr_assert_eq(r.status, 0, "exit status %d; output:\n%s", r.status, r.out);
+	cr_assert_null(strstr(r.out, "FAIL"), "a self-test check failed:\n%s", r.out);
+	static const char *const want[] = {
+		"paging: 5-level\n",
+		"paging: kernel page tables loaded (5-level)",
+		"paging: vmalloc [0xffa0000000000000-0xffa0008000000000)",
+		"vmalloc selftest: 5-level: area at 0xffa0",
+		"vmalloc selftest: 5-level: an address above 2^47 mapped and used: PASS",
+		"vmalloc selftest: 13 passed, 0 failed",
+		"tlb selftest: test mm: 512 pages at 0x10000000000000,",
+		"tlb selftest: 5-level: the test mm maps and uses an address above 2^47: PASS",
+		"tlb selftest: 512-page range flush, mm live on 2 CPUs: 1 IPI(s)",
+		"tlb selftest: 13 passed, 0 failed",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		cr_assert(strstr(r.out, want[i]), "missing \"%s\":\n%s", want[i], r.out);
+	vm_result_free(&r);
+}
+
+Test(qemu, writing_to_kernel_text_faults_under_5_level_paging, .timeout = 150)
+{
+	QEMU_REQUIRE();
+	struct vm_result r;
+	qemu_run("configs/1node.xml", "crash=text", QEMU_TIMEOUT, &r);
+	cr_assert_eq(r.status, EXIT_GUEST_PANIC, "status %d; output:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "PANIC: CPU 0: exception 14 (#PF Page fault) error code 0x3\n"),
+		  "output:\n%s", r.out);
+	vm_result_free(&r);
+}
+
 Test(qemu, timeout_stops_qemu_with_status_124, .timeout = 60)
 {
 	QEMU_REQUIRE();

@@ -1,5 +1,5 @@
 /*
- * crash=pf|gp|ud|de|panic|io|mmio, crash_cpu=N (default 0): a deliberate fault
+ * crash=pf|gp|ud|de|panic|io|mmio|text|stack, crash_cpu=N (default 0): a deliberate fault
  * once the machine is up, to test the panic report and the exit status.
  *   pf     write to an unmapped address       -> #PF, error code 0x2
  *   gp     read a non-canonical address       -> #GP
@@ -8,6 +8,8 @@
  *   panic  panic()
  *   io     read a port no device owns         -> the VMM stops the VM (status 71)
  *   mmio   read MMIO no device owns           -> the same, for MMIO
+ *   text   write to kernel text (read-only)   -> #PF, error code 0x3
+ *   stack  write just below the CPU's stack   -> #PF, error code 0x2 (guard page)
  * On CPU 0 it happens at once; another CPU is told through crash_cpu and
  * crashes from its idle loop when its next timer tick wakes it.
  *
@@ -34,6 +36,7 @@ static const struct crash_kind crash_kinds[] = {
 	{ "pf", X86_TRAP_PF }, { "gp", X86_TRAP_GP }, { "ud", X86_TRAP_UD },
 	{ "de", X86_TRAP_DE }, { "panic", -1 },
 	{ "io", CRASH_UNHANDLED_PORT }, { "mmio", CRASH_UNHANDLED_MMIO },
+	{ "text", CRASH_WRITE_TEXT }, { "stack", CRASH_STACK_GUARD },
 };
 
 static const struct crash_kind *crash_kind;
@@ -66,7 +69,7 @@ void crash_boot(void)
 		if (!strcmp(what, crash_kinds[i].name))
 			crash_kind = &crash_kinds[i];
 	if (!crash_kind) {
-		printk("crash: unknown crash=%s (pf, gp, ud, de, panic, io, mmio), ignored\n", what);
+		printk("crash: unknown crash=%s (pf, gp, ud, de, panic, io, mmio, text, stack), ignored\n", what);
 		return;
 	}
 	if (cmdline_has("crash_cpu") &&

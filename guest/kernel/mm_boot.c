@@ -3,7 +3,8 @@
  * memblock half of setup_arch and x86_numa_init, then mm_core_init):
  *   boot memory map -> memblock (RAM; low 1 MiB, kernel image and counters
  *   region reserved) -> each SRAT range sets its node -> nodes, zones,
- *   struct pages, buddy and per-CPU lists.
+ *   struct pages, buddy and per-CPU lists -> the kernel's page tables
+ *   (paging_init: direct map, kernel image, vmalloc range).
  * From here on every page comes from alloc_pages().
  */
 #include <kernel/boot.h>
@@ -17,7 +18,11 @@
 #include <kernel/timer.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
+#include <mm/slab.h>
+#include <mm/vmalloc.h>
 #include <mm/vmstat.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
 
 /* What each node has (the SRAT), what the allocator manages (its
  * MemTotal) and the difference: boot data, kernel image, struct pages. */
@@ -53,6 +58,11 @@ void mm_boot_init(void)
 	/* Under QEMU the firmware ran first: free RAM is not all zero. */
 	memblock_free_memory_zeroed = boot_ram_zeroed;
 	mm_core_init();
+	paging_init();          /* the kernel's own page tables, vmalloc */
+	/* SLUB before the counters page is laid out: it publishes the caches
+	 * that exist by then (the kmalloc ones). */
+	setup_slub_debug(cmdline_get("slub_debug"));
+	kmem_cache_init();
 	report_node_memory();
 	vmstat_page_setup();
 }
@@ -85,9 +95,9 @@ static void mm_churn(unsigned long seconds)
 	printk("mm_churn: %lu allocations\n", rounds);
 }
 
-/* buddyinfo / numastat / mm_selftest / mm_churn on the command line, once
- * every CPU is up (each AP ran page_alloc_selftest_cpu() before coming
- * online). */
+/* buddyinfo / numastat / mm_selftest / mm_churn / slub_selftest /
+ * slub_bug= / slabinfo on the command line, once every CPU is up (each AP
+ * ran page_alloc_selftest_cpu() before coming online). */
 void mm_boot_diagnostics(void)
 {
 	if (cmdline_has("mm_selftest")) {
@@ -96,6 +106,16 @@ void mm_boot_diagnostics(void)
 	}
 	if (cmdline_has("smp_call_test"))
 		smp_call_selftest();
+	if (cmdline_has("vmalloc_selftest"))
+		vmalloc_selftest();
+	if (cmdline_has("tlb_selftest"))
+		tlb_selftest();
+	if (cmdline_has("slub_selftest"))
+		slub_selftest();
+	if (cmdline_has("slub_bug"))
+		slub_bug(cmdline_get("slub_bug"));
+	if (cmdline_has("slabinfo"))
+		show_slabinfo();
 	if (cmdline_has("buddyinfo"))
 		show_buddyinfo();
 	if (cmdline_has("numastat"))

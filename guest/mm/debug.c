@@ -67,7 +67,8 @@ void dump_page(const struct page *page, const char *reason)
 		printk("page_type: 0x%x(buddy, order %lu)\n", page->page_type, page->private);
 	else
 		printk("page_type: 0x%x(%s)\n", page->page_type,
-		       page->page_type ? "unknown" : "none");
+		       PageSlab(page) ? "slab" : PageLargeKmalloc(page) ? "large_kmalloc" :
+		       PageTail(page) ? "slab tail" : page->page_type ? "unknown" : "none");
 	for (i = 0; i < 8; i += 4)
 		printk("raw: %016lx %016lx %016lx %016lx\n",
 		       raw[i], raw[i + 1], raw[i + 2], raw[i + 3]);

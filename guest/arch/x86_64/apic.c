@@ -3,6 +3,7 @@
  * when CPUID.1:ECX[21] says the CPU has it) and every AP follows it.
  * The LAPIC is per CPU: each CPU touches only its own, so no locking.
  */
+#include <kernel/cmdline.h>
 #include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/irq_vectors.h>
@@ -10,7 +11,8 @@
 #include <asm/processor.h>
 
 bool x2apic_mode;
-/* Identity mapped by the boot page tables (include/gmm/bootinfo.h). */
+/* Identity mapped by the boot page tables (include/gmm/bootinfo.h);
+ * paging_init() moves it to an ioremap() of the same registers. */
 volatile void *lapic_mmio_base = (volatile void *)APIC_DEFAULT_PHYS_BASE;
 
 u32 apic_read(u32 reg)
@@ -67,7 +69,8 @@ static void lapic_setup(void)
 
 void apic_bsp_setup(void)
 {
-	x2apic_mode = (cpuid(1).ecx & X86_FEATURE_X2APIC) != 0;
+	/* nox2apic (Linux's switch): xAPIC through MMIO even if x2APIC exists. */
+	x2apic_mode = (cpuid(1).ecx & X86_FEATURE_X2APIC) != 0 && !cmdline_has("nox2apic");
 	mask_8259a();
 	lapic_setup();
 }

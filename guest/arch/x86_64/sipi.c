@@ -23,6 +23,7 @@
 #include <asm/msr.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
+#include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/realmode.h>
 
@@ -53,14 +54,15 @@ static bool memmap_is_ram(phys_addr_t start, phys_addr_t end)
 static void setup_trampoline(void)
 {
 	size_t size = (size_t)(trampoline_end - trampoline_start);
-	unsigned long cr3 = read_cr3();
+	unsigned long cr3 = trampoline_pgd_phys();
 
 	if (size > PAGE_SIZE)
 		panic("smp: trampoline is %zu bytes, more than a page", size);
 	if (!memmap_is_ram(TRAMPOLINE_PADDR, TRAMPOLINE_PADDR + PAGE_SIZE))
 		panic("smp: trampoline page 0x%x is not RAM in the memory map", TRAMPOLINE_PADDR);
 	/* The AP loads CR3 in 32-bit mode, and runs the trampoline's 64-bit
-	 * part from the identity map: the tables must have both. */
+	 * part from the identity map: trampoline_pgd has both (init_64.c);
+	 * _start then moves the AP to the kernel's own tables. */
 	if (cr3 >= (1UL << 32))
 		panic("smp: page tables at 0x%lx, above 4 GiB: an AP cannot load them", cr3);
 

@@ -3,7 +3,8 @@
  *
  * Under our VMM (include/gmm/bootinfo.h) an AP is started paravirtually:
  * the BSP allocates the AP's per-CPU area, boot stack and exception
- * stacks on the AP's node, writes {stack_top, per-CPU area} into
+ * stacks on the AP's node (the stacks in the vmalloc range, each with an
+ * unmapped guard page below), writes {stack_top, per-CPU area} into
  * boot_info->ap_start[index], and writes index to PORT_AP_START. The VMM
  * enters _start on that vCPU in 64-bit mode, and entry.S calls ap_main().
  * The VMM's vCPU index is the KVM vCPU id, which is the APIC id: we pass
@@ -35,8 +36,10 @@
 #include <asm/realmode.h>
 #include <asm/setup.h>
 #include <asm/time.h>
+#include <asm/tlbflush.h>
 #include <mm/gfp.h>
 #include <mm/mm.h>
+#include <mm/vmalloc.h>
 
 #define THREAD_SIZE         16384
 #define SMP_BOOT_TIMEOUT_S  5
@@ -47,15 +50,15 @@ void ap_main(unsigned long index, unsigned long arg);
 static struct percpu *alloc_cpu_area(unsigned int cpu)
 {
 	int node = cpu_to_node(cpu);
-	/* Only the per-CPU area needs zeroing (zeroing is slow in ring 0 here). */
+	/* Only the per-CPU area needs zeroing (zeroing is slow in ring 0 here).
+	 * Stacks are vmalloc'd (Linux's vmap stacks): an unmapped page lies
+	 * below each, so an overflow faults instead of corrupting memory. */
 	struct page *pcp = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO, get_order(sizeof(struct percpu)));
-	struct page *stk = alloc_pages_node(node, GFP_KERNEL, get_order(THREAD_SIZE));
-	struct page *istp = alloc_pages_node(node, GFP_KERNEL,
-					     get_order(N_EXCEPTION_STACKS * EXCEPTION_STKSZ));
-	if (!pcp || !stk || !istp)
+	void *stack = vmalloc_node(THREAD_SIZE, node);
+	void *ist = vmalloc_node(N_EXCEPTION_STACKS * EXCEPTION_STKSZ, node);
+	if (!pcp || !stack || !ist)
 		panic("smp: no memory for CPU %u's per-CPU area and stacks on node %d", cpu, node);
 	struct percpu *pc = page_address(pcp);
-	void *stack = page_address(stk), *ist = page_address(istp);
 
 	percpu_init_area(pc, cpu, cpu_to_apicid(cpu), node,
 			 (unsigned long)stack + THREAD_SIZE, ist);
@@ -85,6 +88,7 @@ void ap_main(unsigned long index, unsigned long arg)
 	if (!pc || pc->self != pc)
 		panic("smp: AP %lu started without its per-CPU area", index);
 	cpu_init(pc);
+	initialize_tlbstate_and_flush();   /* entry.S loaded init_mm's tables */
 	apic_ap_setup();
 	if (read_apic_id() != pc->apic_id)
 		panic("smp: CPU %u has APIC id %u, MADT says %u", pc->cpu, read_apic_id(),

@@ -35,7 +35,10 @@ struct page {
 			/* Owner's word; for a free buddy head: its order. */
 			unsigned long private;
 		};
-		/* Other users (slab, compound tails) add their layout here. */
+		/* Tail page of a multi-page slab (mm/slab.h overlays struct slab
+		 * on the head page): the head page's address + 1, as Linux's
+		 * compound_head. Bit 0 is never set in the lru word of a head. */
+		unsigned long compound_head;
 	};
 	unsigned int page_type;         /* PGTY_* (0 = none), see page-flags.h */
 	int _mapcount;                  /* page-table mappings (0 = unmapped) */

@@ -112,6 +112,8 @@ PAGEFLAG(SwapCache, swapcache)
 
 /* Page types: what a page with no mapping is used for (page->page_type). */
 #define PGTY_buddy      0xf0000000u     /* free, head of a block in a free_area */
+#define PGTY_slab       0xf5000000u     /* head page of a slab (mm/slub.c) */
+#define PGTY_large_kmalloc 0xf6000000u  /* head of a kmalloc() above KMALLOC_MAX_CACHE_SIZE */
 
 static inline bool PageBuddy(const struct page *page)
 {
@@ -126,6 +128,32 @@ static inline void __SetPageBuddy(struct page *page)
 static inline void __ClearPageBuddy(struct page *page)
 {
 	page->page_type = 0;
+}
+
+#define PAGE_TYPE_OPS(uname, lname) \
+static inline bool Page##uname(const struct page *page) \
+{ return READ_ONCE(page->page_type) == PGTY_##lname; } \
+static inline void __SetPage##uname(struct page *page) \
+{ page->page_type = PGTY_##lname; } \
+static inline void __ClearPage##uname(struct page *page) \
+{ page->page_type = 0; }
+
+PAGE_TYPE_OPS(Slab, slab)
+PAGE_TYPE_OPS(LargeKmalloc, large_kmalloc)
+
+/* Tail pages of a multi-page slab name their head (mm_types.h). */
+static inline bool PageTail(const struct page *page)
+{
+	return READ_ONCE(page->compound_head) & 1;
+}
+
+static inline struct page *compound_head(const struct page *page)
+{
+	unsigned long head = READ_ONCE(page->compound_head);
+
+	if (unlikely(head & 1))
+		return (struct page *)(head - 1);
+	return (struct page *)page;
 }
 
 #endif

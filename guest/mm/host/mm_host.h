@@ -10,6 +10,11 @@
  *   a range usable (zero-filled, like the VMM's memory); the rest faults.
  * - CPUs: each thread runs as one simulated CPU (mm_host_set_cpu); its
  *   interrupt flag is per thread; arch_local_irq_* only track it.
+ *   on_each_cpu()/smp_call_function_single() run the function on the
+ *   calling thread as each CPU in turn: valid while no other thread is
+ *   running as one of those CPUs (e.g. kmem_cache_shrink between runs).
+ * - sprint_symbol() names what the dynamic symbol table knows, else
+ *   prints the address.
  * - printk goes to an in-memory console (mm_host_console()), and to stderr
  *   too when MM_HOST_VERBOSE=1 is in the environment.
  * - panic() longjmps to the innermost MM_HOST_PANICS() of the thread, with

@@ -1,6 +1,7 @@
 /*
  * Host implementations of the kernel API guest/mm uses (see mm_host.h).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -10,9 +11,11 @@
 #include <sys/mman.h>
 
 #include <kernel/irqflags.h>
+#include <kernel/ksyms.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/smp.h>
+#include <kernel/smp_call.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
 #include "mm_host.h"
@@ -102,6 +105,48 @@ void arch_local_irq_disable(void)
 int arch_irqs_disabled(void)
 {
 	return (int)host_irqs_off;
+}
+
+/* ---- smp_call.h: the calling thread runs FUNC as each CPU in turn ---- */
+
+/* Valid while no other thread is running as one of those CPUs (tests
+ * call it between their threads' runs). */
+void on_each_cpu(smp_call_func_t func, void *info)
+{
+	unsigned int me = host_cpu, cpu;
+	unsigned long flags;
+
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		host_cpu = cpu;
+		flags = arch_local_irq_save();
+		func(info);
+		arch_local_irq_restore(flags);
+	}
+	host_cpu = me;
+}
+
+void smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info)
+{
+	unsigned int me = host_cpu;
+	unsigned long flags;
+
+	host_cpu = cpu;
+	flags = arch_local_irq_save();
+	func(info);
+	arch_local_irq_restore(flags);
+	host_cpu = me;
+}
+
+/* ---- ksyms.h: the dynamic symbol table, when the address is in it ---- */
+
+int sprint_symbol(char *buf, size_t len, unsigned long addr)
+{
+	Dl_info info;
+
+	if (dladdr((void *)addr, &info) && info.dli_sname)
+		return snprintf(buf, len, "%s+0x%lx", info.dli_sname,
+				addr - (unsigned long)info.dli_saddr);
+	return snprintf(buf, len, "0x%lx", addr);
 }
 
 /* ---- Physical memory ---- */

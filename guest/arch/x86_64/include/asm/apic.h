@@ -1,8 +1,7 @@
 /*
  * Local APIC (apic.c): x2APIC through MSRs when CPUID says the CPU has it,
- * else xAPIC through MMIO at 0xfee00000 (reached through the boot identity
- * map; whoever replaces the boot page tables must keep it mapped, or move
- * lapic_mmio_base). Register offsets are the xAPIC ones; in x2APIC mode
+ * else xAPIC through MMIO at 0xfee00000 (through the boot identity map,
+ * then through the ioremap() paging_init() puts in lapic_mmio_base). Register offsets are the xAPIC ones; in x2APIC mode
  * register R is MSR 0x800 + (R >> 4).
  */
 #ifndef ASM_APIC_H

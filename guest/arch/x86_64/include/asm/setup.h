@@ -21,6 +21,10 @@ __attribute__((noreturn)) void machine_panic_exit(void);  /* EXIT_GUEST_PANIC */
 /* Not exceptions: accesses no device answers (crash=io, crash=mmio). */
 #define CRASH_UNHANDLED_PORT  0x100
 #define CRASH_UNHANDLED_MMIO  0x101
+/* A write to kernel text (read-only): #PF with error code 0x3. */
+#define CRASH_WRITE_TEXT      0x102
+/* A write just below the stack, into its guard page: #PF, error code 0x2. */
+#define CRASH_STACK_GUARD     0x103
 void arch_trigger_exception(int trapnr);
 
 void show_regs(struct pt_regs *regs);    /* traps.c */
