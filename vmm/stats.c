@@ -1,4 +1,5 @@
 /* Host reader of the counters region (see stats.h and include/gmm/counters.h). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,12 +144,50 @@ static void print_buddyinfo(const struct stats_view *v, const struct stats_snaps
 	}
 }
 
+/* Global counters named slab.<cache>.<column> (mm/vmstat_page.c), one
+ * /proc/slabinfo row per cache, in the order the guest lists them. */
+static void print_slabinfo(const struct stats_view *v, const struct stats_snapshot *s, FILE *out)
+{
+	static const char *const cols[] = { "active_objs", "num_objs", "objsize", "objperslab",
+					    "pagesperslab", "active_slabs", "num_slabs" };
+	char cache[GMM_COUNTER_NAME_LEN + 1] = "";
+	bool header = false;
+
+	for (uint32_t i = 0; i < v->nr_global; i++) {
+		char name[GMM_COUNTER_NAME_LEN + 1], c[GMM_COUNTER_NAME_LEN + 1];
+		snprintf(name, sizeof(name), "%.*s", GMM_COUNTER_NAME_LEN, v->names + i * GMM_COUNTER_NAME_LEN);
+		char *dot = strrchr(name, '.');
+		if (strncmp(name, "slab.", 5) || !dot || dot == name + 4)
+			continue;
+		snprintf(c, sizeof(c), "%.*s", (int)(dot - name - 5), name + 5);
+		if (!strcmp(c, cache))
+			continue;                 /* this cache's row is out already */
+		snprintf(cache, sizeof(cache), "%s", c);
+		if (!header) {
+			fprintf(out, "--- slabinfo\n# name            <active_objs> <num_objs> <objsize> "
+				"<objperslab> <pagesperslab> : slabdata <active_slabs> <num_slabs>\n");
+			header = true;
+		}
+		fprintf(out, "%-17s", cache);
+		for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++) {
+			char key[GMM_COUNTER_NAME_LEN + 8];
+			snprintf(key, sizeof(key), "slab.%s.%s", cache, cols[k]);
+			long idx = stats_find(v, key, -1);
+			fprintf(out, "%s %6llu", k == 5 ? " : slabdata" : "",
+				idx < 0 ? 0ULL : (unsigned long long)s->values[idx]);
+		}
+		fputc('\n', out);
+	}
+}
+
 void stats_print_summary(const struct stats_view *v, const struct stats_snapshot *s, FILE *out)
 {
 	fprintf(out, "--- vmstat (guest uptime %.3f s)\n", (double)s->uptime_ns / 1e9);
-	for (uint32_t i = 0; i < v->nr_global; i++)
-		fprintf(out, "%.*s %llu\n", GMM_COUNTER_NAME_LEN, v->names + i * GMM_COUNTER_NAME_LEN,
-			(unsigned long long)s->values[i]);
+	for (uint32_t i = 0; i < v->nr_global; i++) {
+		const char *name = v->names + i * GMM_COUNTER_NAME_LEN;
+		if (strncmp(name, "slab.", 5))
+			fprintf(out, "%.*s %llu\n", GMM_COUNTER_NAME_LEN, name, (unsigned long long)s->values[i]);
+	}
 	for (uint32_t n = 0; n < v->nr_nodes; n++) {
 		fprintf(out, "--- node %u\n", n);
 		for (uint32_t j = 0; j < v->nr_per_node; j++) {
@@ -161,4 +200,5 @@ void stats_print_summary(const struct stats_view *v, const struct stats_snapshot
 	}
 	fprintf(out, "--- buddyinfo\n");
 	print_buddyinfo(v, s, out);
+	print_slabinfo(v, s, out);
 }
