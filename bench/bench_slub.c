@@ -218,7 +218,7 @@ static int child_main(unsigned int idx)
 		size_t len = sizeof(v);
 
 		if (mallctl && !mallctl("version", &v, &len, NULL, 0) && v)
-			snprintf(version, sizeof(version), "%.20s", v);
+			snprintf(version, sizeof(version), "%.*s", (int)strcspn(v, "-"), v);
 	} else {
 		int (*mi_version)(void) = dlsym(RTLD_DEFAULT, "mi_version");
 		int v = mi_version ? mi_version() : 0;

@@ -14,6 +14,7 @@
 #include <mm/slab.h>
 #include <mm/vmstat.h>
 #include "guest/mm/slab.h"
+#include <kernel/smp_call.h>
 #include "mm_host.h"
 
 #define MiB (1ULL << 20)
@@ -599,7 +600,7 @@ Test(slub_smp, four_cpus_allocating_and_freeing_each_others_objects, .timeout = 
 Test(slub_smp, guest_selftest_passes_on_the_host)
 {
 	boot_numa(4);
-	cr_expect_eq(slub_selftest(), 0, "%s", mm_host_console());
+	cr_expect_eq(slub_selftest(on_each_cpu), 0, "%s", mm_host_console());
 	cr_expect(strstr(mm_host_console(), "slub selftest: 13 passed, 0 failed"), "%s", mm_host_console());
 }
 

@@ -16,6 +16,9 @@
 #include <kernel/printk.h>
 #include <kernel/smp_call.h>
 #include <kernel/timer.h>
+#include <kernel/completion.h>
+#include <kernel/cpu.h>
+#include <kernel/workqueue.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
@@ -95,6 +98,52 @@ static void mm_churn(unsigned long seconds)
 	printk("mm_churn: %lu allocations\n", rounds);
 }
 
+/*
+ * FUNC(INFO) on every online CPU at once, for slub_selftest: the others
+ * through their work queues (run from the idle loop, interrupts on), this
+ * CPU inline; returns when every CPU is done. With interrupts off here
+ * (nothing could wake us), on_each_cpu instead: the others at once, then
+ * this one.
+ */
+struct on_cpus_work {
+	struct work_struct work;
+	struct completion done;
+	void (*func)(void *);
+	void *info;
+};
+
+static void on_cpus_work_fn(struct work_struct *work)
+{
+	struct on_cpus_work *w = container_of(work, struct on_cpus_work, work);
+
+	w->func(w->info);
+	complete(&w->done);
+}
+
+static void run_on_cpus_at_once(void (*func)(void *), void *info)
+{
+	static struct on_cpus_work works[NR_CPUS];
+	unsigned int me = smp_processor_id(), cpu;
+
+	if (arch_irqs_disabled()) {
+		on_each_cpu(func, info);
+		return;
+	}
+	for_each_online_cpu(cpu) {
+		if (cpu == me)
+			continue;
+		works[cpu].func = func;
+		works[cpu].info = info;
+		init_completion(&works[cpu].done);
+		INIT_WORK(&works[cpu].work, on_cpus_work_fn);
+		queue_work_on(cpu, &works[cpu].work);
+	}
+	func(info);
+	for_each_online_cpu(cpu)
+		if (cpu != me)
+			wait_for_completion(&works[cpu].done);
+}
+
 /* buddyinfo / numastat / mm_selftest / mm_churn / slub_selftest /
  * slub_bug= / slabinfo on the command line, once every CPU is up (each AP
  * ran page_alloc_selftest_cpu() before coming online). */
@@ -111,7 +160,7 @@ void mm_boot_diagnostics(void)
 	if (cmdline_has("tlb_selftest"))
 		tlb_selftest();
 	if (cmdline_has("slub_selftest"))
-		slub_selftest();
+		slub_selftest(run_on_cpus_at_once);
 	if (cmdline_has("slub_bug"))
 		slub_bug(cmdline_get("slub_bug"));
 	if (cmdline_has("slabinfo"))

@@ -903,6 +903,8 @@ void *kmalloc_large_node(size_t size, gfp_t flags, int node)
 			printk("kmalloc: %zu bytes is more than KMALLOC_MAX_SIZE\n", size);
 		return NULL;
 	}
+	if (node < 0 || node >= (int)nr_online_nodes)
+		node = NUMA_NO_NODE;
 	page = alloc_pages_node(node, flags, order);
 	if (unlikely(!page))
 		return NULL;

@@ -8,9 +8,10 @@
  *   slub selftest: no object left over after shrinking the kmalloc caches: PASS
  *   slub selftest: 13 passed, 0 failed
  *
- * Each phase runs on every CPU through on_each_cpu(): in interrupt
- * context with interrupts off (allocations are GFP_ATOMIC-like: nothing
- * here sleeps). Ring 0 is interpreted on our platform, so objects are
+ * Each phase runs on every CPU at once through the caller's runner (the
+ * guest's work queues: interrupts on; on_each_cpu in host tests: one CPU
+ * after the other, interrupts off); allocations are GFP_ATOMIC, nothing
+ * here sleeps. Ring 0 is interpreted on our platform, so objects are
  * filled and checked a word at a time and there are few of them.
  * Objects of the 10000-byte class come from the page allocator
  * (kmalloc_large).
@@ -18,7 +19,6 @@
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <kernel/printk.h>
-#include <kernel/smp_call.h>
 #include <kernel/string.h>
 
 static const unsigned int st_sizes[] = { 8, 24, 64, 96, 192, 500, 1024, 4096, 10000 };
@@ -202,7 +202,7 @@ static unsigned long st_in_use(unsigned long *pages)
 	return objs;
 }
 
-int slub_selftest(void)
+int slub_selftest(void (*run_on_cpus)(void (*func)(void *), void *info))
 {
 	struct st_ctx ctx = { 0, NULL };
 	unsigned long objs0, pages0, objs1, pages1;
@@ -216,7 +216,7 @@ int slub_selftest(void)
 		return 1;
 	}
 	for (ctx.phase = 0; ctx.phase < 3; ctx.phase++)
-		on_each_cpu(st_phase, &ctx);
+		run_on_cpus(st_phase, &ctx);
 
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
 		struct st_cpu *c = &ctx.cpus[cpu];

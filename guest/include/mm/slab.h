@@ -214,17 +214,18 @@ unsigned long node_slab_pages(int nid, bool reclaimable);
 void show_slabinfo(void);
 
 /*
- * Self-test (mm/slub_selftest.c), the slub_selftest switch. slub_selftest()
- * runs three phases on every CPU at once (on_each_cpu): 0) allocate
- * objects of several kmalloc classes, half of them on this CPU's node and
- * half on the next node (kmalloc_node), and fill each with a pattern;
- * 1) check the next CPU's objects and free them (frees from a remote CPU);
- * 2) churn allocations and frees locally, checking each object. Then it
- * shrinks the kmalloc caches and checks that no object is left over. It
- * prints "slub selftest: <check>: PASS|FAIL" lines and a summary and
- * returns the number of failed checks. Call it on one CPU.
+ * Self-test (mm/slub_selftest.c), the slub_selftest switch: three phases,
+ * each run on every CPU at once by RUN_ON_CPUS (which returns when every
+ * CPU has run FUNC(INFO); the guest runs them through its work queues,
+ * the host tests pass on_each_cpu): 0) allocate objects of several kmalloc
+ * classes, half of them on the next node (kmalloc_node), and fill each
+ * with a pattern; 1) check the next CPU's objects and free them (frees
+ * from another CPU); 2) churn allocations and frees locally, checking each
+ * object. Then it shrinks the kmalloc caches and checks that no object is
+ * left over. It prints "slub selftest: <check>: PASS|FAIL" lines and a
+ * summary and returns the number of failed checks. Call it on one CPU.
  */
-int slub_selftest(void);
+int slub_selftest(void (*run_on_cpus)(void (*func)(void *), void *info));
 /*
  * slub_bug=KIND: a deliberate bug for the slub_debug report: redzone
  * (write past a kmalloc-64 object), poison (write to one after kfree),
