@@ -28,10 +28,14 @@
 #define CR0_WP  (1ULL << 16)
 #define CR0_PG  (1ULL << 31)
 #define CR4_PAE (1ULL << 5)
+#define CR4_LA57 (1ULL << 12)
 #define EFER_SCE (1ULL << 0)
 #define EFER_LME (1ULL << 8)
 #define EFER_LMA (1ULL << 10)
 #define EFER_NXE (1ULL << 11)
+
+_Static_assert(BOOT_INFO_PADDR + sizeof(struct boot_info) <= BOOT_PML5_PADDR,
+	       "struct boot_info runs into the PML5 page");
 
 static uint64_t *page_at(struct vm *vm, uint64_t gpa)
 {
@@ -60,7 +64,7 @@ static uint64_t top_of_ram(const struct guest_mem *m)
  * map at PAGE_OFFSET reuses the four identity PDs and takes more PDs from
  * BOOT_PT_HIGH_START for RAM above 4 GiB.
  */
-static int build_page_tables(struct vm *vm, char *err, size_t errlen)
+int boot_page_tables(struct vm *vm, bool la57, char *err, size_t errlen)
 {
 	const uint64_t pml4_gpa = BOOT_PML4_PADDR, pdpt_low = 0x2000, pd_low = 0x3000,
 		       pdpt_kernel = 0x7000, pdpt_direct = BOOT_PT_HIGH_START;
@@ -94,7 +98,31 @@ static int build_page_tables(struct vm *vm, char *err, size_t errlen)
 		pdptd[gb] = pd | PTE_P | PTE_W;
 	}
 	pml4[(PAGE_OFFSET_4LEVEL >> 39) & 511] = pdpt_direct | PTE_P | PTE_W;
+
+	/* 5-level: the low half (identity) and the kernel half (direct map,
+	 * -2 GiB) of the 57-bit space through the same PML4. */
+	vm->boot_cr3 = BOOT_PML4_PADDR;
+	vm->boot_la57 = la57;
+	if (la57) {
+		uint64_t *pml5 = page_at(vm, BOOT_PML5_PADDR);
+		if (!pml5) {
+			snprintf(err, errlen, "boot page-table area is not guest RAM");
+			return -1;
+		}
+		pml5[0] = pml5[511] = pml4_gpa | PTE_P | PTE_W;
+		vm->boot_cr3 = BOOT_PML5_PADDR;
+	}
 	return 0;
+}
+
+/* CPUID.(7,0):ECX[16]: the CPU KVM gives us can do 5-level paging. */
+static bool cpu_has_la57(const struct vm *vm)
+{
+	const struct kvm_cpuid2 *c = vm->supported_cpuid;
+	for (uint32_t i = 0; c && i < c->nent; i++)
+		if (c->entries[i].function == 7 && c->entries[i].index == 0)
+			return (c->entries[i].ecx >> 16) & 1;
+	return false;
 }
 
 static int write_gdt(struct vm *vm)
@@ -154,7 +182,7 @@ int boot_setup(struct vm *vm, char *err, size_t errlen)
 		snprintf(err, errlen, "node 0 must start at 0 and hold the boot area");
 		return -1;
 	}
-	if (write_gdt(vm) < 0 || build_page_tables(vm, err, errlen) < 0)
+	if (write_gdt(vm) < 0 || boot_page_tables(vm, cpu_has_la57(vm), err, errlen) < 0)
 		return -1;
 	if (acpi_build(vm, err, errlen) < 0)
 		return -1;
@@ -184,8 +212,8 @@ int vcpu_set_boot_regs(struct vcpu *v, uint64_t rsp, uint64_t arg)
 	sregs.idt.base = 0;
 	sregs.idt.limit = 0;
 	sregs.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
-	sregs.cr3 = BOOT_PML4_PADDR;
-	sregs.cr4 = CR4_PAE;
+	sregs.cr3 = v->vm->boot_cr3;
+	sregs.cr4 = CR4_PAE | (v->vm->boot_la57 ? CR4_LA57 : 0);
 	sregs.efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
 	if (ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0)
 		return -1;

@@ -52,6 +52,8 @@ struct vm {
 	uint64_t entry;            /* ELF entry point (virtual) */
 	uint64_t kernel_start, kernel_end; /* physical extent of the image */
 	uint64_t initrd_paddr, initrd_size; /* the initramfs, if any */
+	uint64_t boot_cr3;         /* boot page tables' root (PML4, or PML5) */
+	bool boot_la57;            /* enter with 5-level paging (the CPU has LA57) */
 
 	int nr_vcpus;
 	struct vcpu *vcpu;
@@ -106,6 +108,8 @@ int vcpu_set_cpuid(struct vm *vm, struct vcpu *v, char *err, size_t errlen);
 
 /* boot.c: page tables, GDT, boot info, ACPI; and the entry registers */
 int boot_setup(struct vm *vm, char *err, size_t errlen);
+/* The boot page tables alone, 4- or 5-level (exposed for tests). */
+int boot_page_tables(struct vm *vm, bool la57, char *err, size_t errlen);
 int vcpu_set_boot_regs(struct vcpu *v, uint64_t rsp, uint64_t arg);
 
 /* acpi.c: writes RSDP + tables at ACPI_TABLES_PADDR, returns bytes used or -1 */

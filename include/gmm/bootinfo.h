@@ -13,7 +13,9 @@
  *                       would put it, so a scan finds it too)
  *   0x100000 ...        kernel image, loaded at its ELF p_paddr
  *
- * The boot page tables map, with 2 MiB pages:
+ * The boot page tables map, with 2 MiB pages (4-level; when the CPU has
+ * LA57, a PML5 at BOOT_PML5_PADDR whose slots 0 and 511 both point to the
+ * PML4, so the same addresses work, and CR4.LA57 is set at entry):
  *   - identity [0, 4 GiB)                          (low physical, LAPIC MMIO)
  *   - PAGE_OFFSET + [0, top of RAM)                (direct map, as Linux)
  *   - KERNEL_VIRT_BASE + [0, 1 GiB)                (kernel image, -2 GiB)
@@ -47,6 +49,7 @@
 
 #define BOOT_GDT_PADDR      0x00500ULL
 #define BOOT_PML4_PADDR     0x01000ULL
+#define BOOT_PML5_PADDR     0x0f000ULL   /* with LA57: PML5 slots 0 and 511 -> the PML4 */
 #define BOOT_PT_LOW_END     0x08000ULL
 #define BOOT_INFO_PADDR     0x08000ULL
 #define BOOT_PT_HIGH_START  0x10000ULL
