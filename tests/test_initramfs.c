@@ -138,8 +138,7 @@ Test(initramfs, program_and_files_reach_the_guest_intact, .timeout = 120)
 
 Test(initramfs, under_qemu_through_run_sh, .timeout = 180)
 {
-	if (system("command -v qemu-system-x86_64 >/dev/null 2>&1") != 0)
-		cr_skip_test("SKIPPED: qemu-system-x86_64 is not installed");
+	QEMU_REQUIRE();
 	make_data_file();
 	const char *argv[] = { "./run.sh", "--qemu", "--timeout", "120", "--cmdline", "initramfs_list",
 			       "--file", "/tmp/gmm-initramfs-data.txt:/data/note.txt", "configs/1node.xml",

@@ -21,28 +21,6 @@
 
 #define QEMU_TIMEOUT "120"
 
-/* Is PROG an executable somewhere in $PATH? */
-static bool in_path(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-
-	while (path && *path) {
-		size_t n = strcspn(path, ":");
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, prog);
-		if (n && access(buf, X_OK) == 0)
-			return true;
-		path += n + (path[n] == ':');
-	}
-	return false;
-}
-
-#define QEMU_REQUIRE() do { \
-	if (!in_path("qemu-system-x86_64")) \
-		cr_skip_test("SKIPPED: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"); \
-	if (access("build/vmm", X_OK) != 0 || access("build/guest.elf", R_OK) != 0) \
-		cr_skip_test("SKIPPED: build/vmm or build/guest.elf missing (run make)"); \
-	} while (0)
 
 /* ./run.sh --qemu --timeout 120 [--cmdline CMDLINE] CONFIG */
 static void qemu_run(const char *config, const char *cmdline, const char *timeout,

@@ -307,27 +307,9 @@ Test(swap_guest, uncreatable_disk_is_a_config_error, .timeout = 60)
 
 /* ---- the same driver under QEMU's virtio-blk-pci ---- */
 
-static bool in_path(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-
-	while (path && *path) {
-		size_t n = strcspn(path, ":");
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, prog);
-		if (n && access(buf, X_OK) == 0)
-			return true;
-		path += n + (path[n] == ':');
-	}
-	return false;
-}
-
 Test(swap_guest, qemu_virtio_blk_pci_runs_the_selftest, .timeout = 150)
 {
-	if (!in_path("qemu-system-x86_64"))
-		cr_skip_test("SKIPPED: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)");
-	if (access("build/vmm", X_OK) != 0 || access("build/guest.elf", R_OK) != 0)
-		cr_skip_test("SKIPPED: build/vmm or build/guest.elf missing (run make)");
+	QEMU_REQUIRE();
 	struct vm_result r;
 	uint64_t seed = random_seed();
 	char cmdline[128];

@@ -29,6 +29,35 @@ bool vm_can_run(const char **why)
 	return true;
 }
 
+/* Is PROG an executable somewhere in $PATH? */
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, prog);
+		if (n && access(buf, X_OK) == 0)
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
+bool qemu_can_run(const char **why)
+{
+	if (!in_path("qemu-system-x86_64")) {
+		*why = "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)";
+		return false;
+	}
+	if (access(VMM_PATH, X_OK) != 0 || access(KERNEL_PATH, R_OK) != 0) {
+		*why = "build/vmm or build/guest.elf missing (run make)";
+		return false;
+	}
+	return true;
+}
+
 int vm_run(const char *config, const char *cmdline, int timeout_s,
 	   const char *const *extra, struct vm_result *r)
 {

@@ -31,6 +31,14 @@ void vm_result_free(struct vm_result *r);
  * false with *why set to the reason (the caller cr_skip()s with it). */
 bool vm_can_run(const char **why);
 
+/* true if qemu-system-x86_64 is in $PATH and the VMM and kernel are built;
+ * else false with *why set. */
+bool qemu_can_run(const char **why);
+
+/* Skip the current Criterion test, with the reason, when QEMU cannot run. */
+#define QEMU_REQUIRE() do { const char *why_; \
+	if (!qemu_can_run(&why_)) cr_skip_test("SKIPPED: %s", why_); } while (0)
+
 /* Skip the current Criterion test, with the reason, when no VM can run. */
 #define VM_REQUIRE() do { const char *why_; \
 	if (!vm_can_run(&why_)) cr_skip_test("SKIPPED: %s", why_); } while (0)
