@@ -41,14 +41,6 @@ struct run {
 	pthread_barrier_t *start;
 };
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 static void *run_pairs(void *arg)
 {
 	struct run *r = arg;
@@ -59,7 +51,7 @@ static void *run_pairs(void *arg)
 
 	mm_host_set_cpu(r->cpu);
 	pthread_barrier_wait(r->start);
-	start = now_ns();
+	start = bench_now_ns();
 	do {
 		for (int rep = 0; rep < 64; rep++) {
 			for (i = 0; i < BURST; i++)
@@ -73,7 +65,7 @@ static void *run_pairs(void *arg)
 			}
 			pairs += BURST;
 		}
-		end = now_ns();
+		end = bench_now_ns();
 	} while (end - start < RUN_NS);
 	r->pairs = pairs;
 	r->ns = (end - start) / (double)pairs;

@@ -53,14 +53,6 @@ struct run {
 	pthread_barrier_t *start;
 };
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /* Keep the compiler from pairing up and removing an allocation and its free. */
 #define KEEP(p) __asm__ __volatile__("" : : "r"(p) : "memory")
 
@@ -142,13 +134,13 @@ static void *run_pairs(void *arg)
 	if (r->kind != K_MALLOC)
 		mm_host_set_cpu(r->cpu);
 	pthread_barrier_wait(r->start);
-	start = now_ns();
+	start = bench_now_ns();
 	do {
 		for (int rep = 0; rep < 64; rep++)
 			pairs += r->kind == K_KMALLOC ? loop_kmalloc(r->pattern) :
 				 r->kind == K_KMEM_CACHE ? loop_kmem_cache(r->pattern) :
 				 loop_malloc(r->pattern);
-		end = now_ns();
+		end = bench_now_ns();
 	} while (end - start < RUN_NS);
 	r->ns = (end - start) / (double)pairs;
 	return NULL;

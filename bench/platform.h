@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 static inline const char *bench_kvm_backend(void)
@@ -20,6 +21,15 @@ static inline const char *bench_kvm_backend(void)
 	if (access("/sys/module/kvm_amd", F_OK) == 0)
 		return "KVM with SVM";
 	return access("/dev/kvm", F_OK) == 0 ? "KVM (unknown backend)" : "no KVM";
+}
+
+/* Monotonic time in nanoseconds. */
+static inline double bench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
 static inline void bench_print_platform(const char *what)
