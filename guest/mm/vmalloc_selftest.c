@@ -20,6 +20,7 @@
  *   invariants    the allocator's trees and lists (vmap_space_check)
  */
 #include <kernel/printk.h>
+#include <kernel/selftest.h>
 #include <mm/mm.h>
 #include <mm/pgtable.h>
 #include <mm/vm_event_item.h>
@@ -29,16 +30,7 @@
 
 #define TAG "vmalloc selftest: "
 
-static int passed, failed;
-
-static void report(bool ok, const char *what)
-{
-	printk(TAG "%s: %s\n", what, ok ? "PASS" : "FAIL");
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
+static struct selftest st = { TAG, 0, 0 };
 
 static bool page_unmapped(unsigned long addr)
 {
@@ -84,7 +76,7 @@ static void test_node(void)
 		pte_t *pte;
 
 		if (!p) {
-			report(false, "node: vmalloc_node failed");
+			selftest_report(&st, false, "node: vmalloc_node failed");
 			continue;
 		}
 		for (int i = 0; i < 4; i++)
@@ -93,11 +85,11 @@ static void test_node(void)
 		printk(TAG "node %d: vmalloc_node at 0x%lx, %lu of 4 pages off node, %lu new page table(s), pte page on node %d\n",
 		       nid, (unsigned long)p, bad, nr_page_table_pages() - tables,
 		       pte ? page_to_nid(virt_to_page(pte)) : -1);
-		report(bad == 0, "node: vmalloc_node pages from the node");
+		selftest_report(&st, bad == 0, "node: vmalloc_node pages from the node");
 		if (nr_page_table_pages() == tables)
 			printk(TAG "node: page table from the node: SKIP (no new table was needed)\n");
 		else
-			report(pte && level == PG_LEVEL_4K && page_to_nid(virt_to_page(pte)) == nid,
+			selftest_report(&st, pte && level == PG_LEVEL_4K && page_to_nid(virt_to_page(pte)) == nid,
 			       "node: page table from the node");
 		vfree(p);
 	}
@@ -109,19 +101,19 @@ static void test_map_and_guards(void)
 	unsigned long a = (unsigned long)p;
 
 	if (!p) {
-		report(false, "map: vmalloc(3 pages)");
+		selftest_report(&st, false, "map: vmalloc(3 pages)");
 		return;
 	}
 	printk(TAG "vmalloc(3 pages) at 0x%lx in [0x%lx, 0x%lx), %u-level paging\n", a,
 	       VMALLOC_START, VMALLOC_END, pgtable_l5_enabled() ? 5 : 4);
-	report(write_and_verify(p, 3) == 0, "map: written through the area, read back through the direct map");
-	report(page_unmapped(a - PAGE_SIZE) && page_unmapped(a + 3 * PAGE_SIZE),
+	selftest_report(&st, write_and_verify(p, 3) == 0, "map: written through the area, read back through the direct map");
+	selftest_report(&st, page_unmapped(a - PAGE_SIZE) && page_unmapped(a + 3 * PAGE_SIZE),
 	       "map: the page below and the guard page after the area are unmapped");
 	if (pgtable_l5_enabled()) {
 		/* Bits 47..63 not all equal: not canonical with 4 levels. */
 		bool above = (a >> 47) != 0x1ffff && (a >> 47) != 0;
 		printk(TAG "5-level: area at 0x%lx, above 2^47 in the 57-bit kernel half\n", a);
-		report(above, "5-level: an address above 2^47 mapped and used");
+		selftest_report(&st, above, "5-level: an address above 2^47 mapped and used");
 	}
 	vfree(p);
 }
@@ -138,7 +130,7 @@ static void test_lazy_purge(void)
 	for (int i = 0; i < 8; i++)
 		ok &= (p[i] = vmalloc(PAGE_SIZE)) != NULL;
 	if (!ok) {
-		report(false, "lazy purge: 8 vmallocs");
+		selftest_report(&st, false, "lazy purge: 8 vmallocs");
 		return;
 	}
 	r0 = global_vm_event(NR_TLB_REMOTE_FLUSH);
@@ -149,7 +141,7 @@ static void test_lazy_purge(void)
 	vmap_space_info(&vmalloc_space, &info);
 	lazy = info.nr_lazy_areas;
 	r1 = global_vm_event(NR_TLB_REMOTE_FLUSH);
-	report(r1 == r0 && lazy == 8 && vmalloc_space.nr_purges == purges0,
+	selftest_report(&st, r1 == r0 && lazy == 8 && vmalloc_space.nr_purges == purges0,
 	       "lazy purge: 8 vfree()s wait on the purge list and send no IPI");
 	vm_unmap_aliases();
 	r1 = global_vm_event(NR_TLB_REMOTE_FLUSH);
@@ -157,7 +149,7 @@ static void test_lazy_purge(void)
 	purges1 = vmalloc_space.nr_purges;
 	printk(TAG "purge of 8 areas: %lu shootdown(s), nr_tlb_remote_flush +%lu, nr_tlb_remote_flush_received +%lu (%lu other CPUs)\n",
 	       purges1 - purges0, r1 - r0, rr1 - rr0, others);
-	report(purges1 - purges0 == 1 && r1 - r0 == (others ? 1 : 0) && rr1 - rr0 == others,
+	selftest_report(&st, purges1 - purges0 == 1 && r1 - r0 == (others ? 1 : 0) && rr1 - rr0 == others,
 	       "lazy purge: one shootdown, one IPI per other CPU");
 }
 
@@ -172,7 +164,7 @@ static void test_reuse_after_purge(void)
 	vfree(b);
 	vm_unmap_aliases();
 	c = vmalloc(PAGE_SIZE);     /* the lowest free range again */
-	report(a && b && c && a != b && c == a, "reuse: a freed range is reused only after the purge");
+	selftest_report(&st, a && b && c && a != b && c == a, "reuse: a freed range is reused only after the purge");
 	vfree(c);
 	vm_unmap_aliases();
 }
@@ -227,7 +219,7 @@ static void test_fragmented(void)
 		if (!big || page_private(page) > page_private(big))
 			big = page;
 	if (!big) {
-		report(false, "fragmented: could not take any block");
+		selftest_report(&st, false, "fragmented: could not take any block");
 		return;
 	}
 	list_del(&big->lru);
@@ -250,12 +242,12 @@ static void test_fragmented(void)
 	printk(TAG "fragmented: gave back an order-%d block as %lu single pages; largest free buddy block now order %d (%lu pages)\n",
 	       order, freed, largest, largest < 0 ? 0UL : 1UL << largest);
 	if (want > freed / 2) {
-		report(false, "fragmented: not enough single pages to test with");
+		selftest_report(&st, false, "fragmented: not enough single pages to test with");
 		goto out;
 	}
 	p = vmalloc(want * PAGE_SIZE);
 	if (!p) {
-		report(false, "fragmented: vmalloc larger than the largest free block");
+		selftest_report(&st, false, "fragmented: vmalloc larger than the largest free block");
 		goto out;
 	}
 	bad = write_and_verify(p, want);
@@ -266,7 +258,7 @@ static void test_fragmented(void)
 	}
 	printk(TAG "fragmented: vmalloc(%lu pages) at 0x%lx from %lu physically separate runs, %lu bad\n",
 	       want, (unsigned long)p, runs, bad);
-	report(bad == 0 && (largest < 0 || want > (1UL << largest)),
+	selftest_report(&st, bad == 0 && (largest < 0 || want > (1UL << largest)),
 	       "fragmented: vmalloc larger than the largest free buddy block succeeds");
 	vfree(p);
 out:
@@ -284,7 +276,7 @@ static void test_vmap(void)
 	for (int i = 0; i < 5; i++)
 		ok &= (pages[i] = alloc_pages(GFP_KERNEL, 0)) != NULL;
 	if (!ok) {
-		report(false, "vmap: pages");
+		selftest_report(&st, false, "vmap: pages");
 		return;
 	}
 	/* Mapped in reverse order: scattered and out of order. */
@@ -298,7 +290,7 @@ static void test_vmap(void)
 		vunmap(p);
 		ok &= page_unmapped((unsigned long)p);
 	}
-	report(p && ok, "vmap: caller's pages mapped in order, vunmap clears them");
+	selftest_report(&st, p && ok, "vmap: caller's pages mapped in order, vunmap clears them");
 	for (int i = 0; i < 5; i++)
 		__free_pages(pages[i], 0);
 }
@@ -307,7 +299,7 @@ int vmalloc_selftest(void)
 {
 	const char *why;
 
-	passed = failed = 0;
+	st.passed = st.failed = 0;
 	test_node();
 	test_map_and_guards();
 	test_lazy_purge();
@@ -315,11 +307,8 @@ int vmalloc_selftest(void)
 	test_fragmented();
 	test_vmap();
 	why = vmap_space_check(&vmalloc_space);
-	printk(TAG "invariants: %s: %s\n", why ? why : "trees and lists consistent", why ? "FAIL" : "PASS");
 	if (why)
-		failed++;
-	else
-		passed++;
-	printk(TAG "%d passed, %d failed\n", passed, failed);
-	return failed;
+		printk(TAG "invariants: %s\n", why);
+	selftest_report(&st, !why, "invariants: trees and lists consistent");
+	return selftest_summary(&st);
 }

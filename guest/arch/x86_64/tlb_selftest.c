@@ -26,6 +26,7 @@
 #include <kernel/cpu.h>
 #include <kernel/jiffies.h>
 #include <kernel/printk.h>
+#include <kernel/selftest.h>
 #include <kernel/smp_call.h>
 #include <mm/mm.h>
 #include <mm/pgtable.h>
@@ -38,17 +39,8 @@
 #define NPAGES 512
 #define CPU_B 1
 
-static int passed, failed;
+static struct selftest st = { TAG, 0, 0 };
 static struct mm_struct test_mm;
-
-static void report(bool ok, const char *what)
-{
-	printk(TAG "%s: %s\n", what, ok ? "PASS" : "FAIL");
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
 
 static u64 marker(unsigned long i)
 {
@@ -131,14 +123,14 @@ static void test_kernel_mapping(void)
 	pte_t *pte;
 
 	if (!p1 || !p2) {
-		report(false, "kernel mapping: two pages");
+		selftest_report(&st, false, "kernel mapping: two pages");
 		return;
 	}
 	*(u64 *)page_address(p1) = marker(0);
 	*(u64 *)page_address(p2) = marker(1);
 	va = vmap(&p1, 1, 0, PAGE_KERNEL);
 	if (!va) {
-		report(false, "kernel mapping: vmap");
+		selftest_report(&st, false, "kernel mapping: vmap");
 		return;
 	}
 	a.base = (unsigned long)va;
@@ -157,8 +149,8 @@ static void test_kernel_mapping(void)
 	read_on(CPU_B, &a);
 	printk(TAG "flush_tlb_kernel_range(1 page): %lu IPIs, nr_tlb_remote_flush +%lu, received +%lu, local one-page flushes +%lu (%lu other CPUs)\n",
 	       d.ipis, d.remote, d.received, d.local_one, others);
-	report(a.bad == 0, "kernel mapping: changed on CPU 0, never seen stale on CPU 1 after the flush");
-	report(d.ipis == others && d.remote == 1 && d.received == others && d.local_one == 1,
+	selftest_report(&st, a.bad == 0, "kernel mapping: changed on CPU 0, never seen stale on CPU 1 after the flush");
+	selftest_report(&st, d.ipis == others && d.remote == 1 && d.received == others && d.local_one == 1,
 	       "kernel mapping: one IPI per other CPU, invlpg locally");
 	set_pte(pte, mk_pte(p1, PAGE_KERNEL));
 	vunmap(va);
@@ -214,9 +206,9 @@ static void test_mm_range(void)
 	ok = read_on(0, &a) && read_on(CPU_B, &a);
 	printk(TAG "test mm: %d pages at 0x%lx, loaded on CPUs 0 and %u (mm_cpumask weight %u)\n",
 	       NPAGES, base, CPU_B, cpumask_weight(mm_cpumask(&test_mm)));
-	report(ok && cpumask_weight(mm_cpumask(&test_mm)) == 2, "test mm: mapped and read on both CPUs");
+	selftest_report(&st, ok && cpumask_weight(mm_cpumask(&test_mm)) == 2, "test mm: mapped and read on both CPUs");
 	if (pgtable_l5_enabled())
-		report(ok && base >> 47, "5-level: the test mm maps and uses an address above 2^47");
+		selftest_report(&st, ok && base >> 47, "5-level: the test mm maps and uses an address above 2^47");
 
 	/* Every PTE changes; one range flush. */
 	remap(NPAGES, 1);
@@ -228,8 +220,8 @@ static void test_mm_range(void)
 	ok = read_on(CPU_B, &a) && ok;
 	printk(TAG "512-page range flush, mm live on 2 CPUs: %lu IPI(s) (1 remote CPU), nr_tlb_remote_flush +%lu, nr_tlb_remote_flush_received +%lu, local full flushes +%lu\n",
 	       d.ipis, d.remote, d.received, d.local_all);
-	report(ok, "test mm: all 512 PTEs changed, no CPU reads a stale page after the flush");
-	report(d.ipis == 1 && d.remote == 1 && d.received == 1 && d.local_all >= 1,
+	selftest_report(&st, ok, "test mm: all 512 PTEs changed, no CPU reads a stale page after the flush");
+	selftest_report(&st, d.ipis == 1 && d.remote == 1 && d.received == 1 && d.local_all >= 1,
 	       "test mm: a 512-page range flush costs exactly one IPI per remote CPU");
 
 	/* A short range: page by page. */
@@ -240,7 +232,7 @@ static void test_mm_range(void)
 	a.n = 8;
 	a.shift = 2;
 	ok = read_on(CPU_B, &a);
-	report(ok && d.ipis == 1 && d.received == 1 && d.local_one == 8,
+	selftest_report(&st, ok && d.ipis == 1 && d.received == 1 && d.local_one == 8,
 	       "test mm: an 8-page flush is one IPI and 8 invlpg locally");
 }
 
@@ -254,12 +246,12 @@ static void test_lazy(void)
 	counts_read(&before);
 	flush_tlb_mm_range(&test_mm, base, base + PAGE_SIZE, PAGE_SHIFT, false);
 	counts_delta(&d, &before);
-	report(d.ipis == 0 && d.remote == 0, "lazy: a CPU in lazy TLB mode is not interrupted");
+	selftest_report(&st, d.ipis == 0 && d.remote == 0, "lazy: a CPU in lazy TLB mode is not interrupted");
 	counts_read(&before);
 	smp_call_function_single(CPU_B, do_switch_mm, &test_mm);
 	counts_delta(&d, &before);
 	read_on(CPU_B, &a);
-	report(d.local_all == 1 && a.bad == 0,
+	selftest_report(&st, d.local_all == 1 && a.bad == 0,
 	       "lazy: switching back, it sees the skipped generation, flushes and reads the new page");
 }
 
@@ -273,19 +265,19 @@ static void test_other_flushes(void)
 	counts_read(&before);
 	flush_tlb_page(&vma, base);
 	counts_delta(&d, &before);
-	report(d.ipis == 1 && d.received == 1, "flush_tlb_page: one IPI to the other CPU of the mm");
+	selftest_report(&st, d.ipis == 1 && d.received == 1, "flush_tlb_page: one IPI to the other CPU of the mm");
 
 	counts_read(&before);
 	for (unsigned long i = 0; i < 100; i++)
 		arch_tlbbatch_add_pending(&batch, &test_mm, base + i * PAGE_SIZE);
 	arch_tlbbatch_flush(&batch);
 	counts_delta(&d, &before);
-	report(d.ipis == 1 && d.remote == 1, "arch_tlbbatch_flush: 100 pages, one IPI per CPU of the mm");
+	selftest_report(&st, d.ipis == 1 && d.remote == 1, "arch_tlbbatch_flush: 100 pages, one IPI per CPU of the mm");
 
 	counts_read(&before);
 	flush_tlb_all();
 	counts_delta(&d, &before);
-	report(d.ipis == others && d.received == others, "flush_tlb_all: one IPI per other CPU");
+	selftest_report(&st, d.ipis == others && d.received == others, "flush_tlb_all: one IPI per other CPU");
 }
 
 static void test_free_tables(void)
@@ -300,7 +292,7 @@ static void test_free_tables(void)
 	counts_read(&before);
 	free_pgd_range(&test_mm, 0, (unsigned long)KERNEL_PGD_BOUNDARY * PGDIR_SIZE);
 	counts_delta(&d, &before);
-	report(d.ipis == 1 && cpumask_weight(mm_cpumask(&test_mm)) == 0 &&
+	selftest_report(&st, d.ipis == 1 && cpumask_weight(mm_cpumask(&test_mm)) == 0 &&
 	       cpu_tlbstate[CPU_B].loaded_mm == &init_mm,
 	       "freed tables: the lazy CPU is interrupted too and drops the mm");
 	mm_free_pgd(&test_mm);
@@ -337,15 +329,15 @@ static void bench_single_pages(void)
 
 int tlb_selftest(void)
 {
-	passed = failed = 0;
+	st.passed = st.failed = 0;
 	if (num_online_cpus() < 2) {
 		printk(TAG "needs 2 CPUs: SKIP\n");
 		return 0;
 	}
 	test_kernel_mapping();
 	if (!test_mm_setup()) {
-		report(false, "test mm: page tables and 512 pages");
-		return failed;
+		selftest_report(&st, false, "test mm: page tables and 512 pages");
+		return st.failed;
 	}
 	test_mm_range();
 	test_lazy();
@@ -353,6 +345,5 @@ int tlb_selftest(void)
 	if (cmdline_has("tlb_bench"))
 		bench_single_pages();
 	test_free_tables();
-	printk(TAG "%d passed, %d failed\n", passed, failed);
-	return failed;
+	return selftest_summary(&st);
 }
