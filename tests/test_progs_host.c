@@ -30,6 +30,7 @@ Test(progs_on_host, anon_memory) { run_native("anon_memory", NULL); }
 Test(progs_on_host, mmap_layout) { run_native("mmap_layout", NULL); }
 Test(progs_on_host, faults) { run_native("faults", NULL); }
 Test(progs_on_host, fork_storm) { run_native("fork_storm", "32"); }
+Test(progs_on_host, numa_local) { run_native("numa_local", sysconf(_SC_NPROCESSORS_ONLN) > 1 ? "1" : "0"); }
 
 Test(progs_on_host, file_mmap)
 {

@@ -72,9 +72,14 @@ int vm_run(const char *config, const char *cmdline, int timeout_s,
 		argv[argc++] = "--cmdline";
 		argv[argc++] = cmdline;
 	}
-	for (int i = 0; extra && extra[i] && argc < 60; i++)
+	/* EXTRA's options go before CONFIG; from a "--" on (the program to run
+	 * as init and its arguments), after it. */
+	int i = 0;
+	for (; extra && extra[i] && strcmp(extra[i], "--") && argc < 60; i++)
 		argv[argc++] = extra[i];
 	argv[argc++] = config;
+	for (; extra && extra[i] && argc < 62; i++)
+		argv[argc++] = extra[i];
 	argv[argc] = NULL;
 	return vm_run_argv(argv, r);
 }

@@ -19,7 +19,8 @@ struct vm_result {
 };
 
 /* Run `build/vmm --timeout TIMEOUT_S [--cmdline CMDLINE] [EXTRA...] CONFIG`.
- * EXTRA is a NULL-terminated argv fragment (may be NULL). Returns 0 if the
+ * EXTRA is a NULL-terminated argv fragment (may be NULL); a "--" in it and
+ * what follows (a program to run as init) go after CONFIG. Returns 0 if the
  * VMM ran (whatever its status), -1 if it could not be started. */
 int vm_run(const char *config, const char *cmdline, int timeout_s,
 	   const char *const *extra, struct vm_result *r);
