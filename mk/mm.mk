@@ -43,3 +43,11 @@ $(BUILD)/bench/bench_page_alloc: bench/bench_page_alloc.c bench/platform.h $(MM_
 
 ALL_TARGETS   += $(MM_HOST_LIB)
 BENCH_TARGETS += $(BUILD)/bench/bench_page_alloc
+# User address spaces (issue 6): VMAs, faults/CoW/zero page, anon rmap,
+# the page cache, the mm_user_selftest switch.
+MM_USER_SRCS  := guest/mm/vma_tree.c guest/mm/mmap.c guest/mm/memory.c guest/mm/rmap.c \
+                 guest/mm/filemap.c guest/mm/mm_user_selftest.c
+GUEST_MM_SRCS += $(MM_USER_SRCS)
+MM_HOST_SRCS  += $(MM_USER_SRCS)
+MM_HOST_OBJS  += $(MM_USER_SRCS:%.c=$(BUILD)/mmhost/%.o)
+$(MM_HOST_LIB): $(MM_USER_SRCS:%.c=$(BUILD)/mmhost/%.o)

@@ -347,6 +347,10 @@ int main(int argc, char **argv)
 	vm_join(vm);
 	stats_sampler_stop(&sampler);
 	print_counters_summary(vm);
+	unsigned long long exits = 0;
+	for (int i = 0; i < vm->nr_vcpus; i++)
+		exits += vm->vcpu[i].nr_exits;
+	fprintf(stderr, "vmm: %llu exits to the VMM (port I/O, MMIO) on %d vCPUs\n", exits, vm->nr_vcpus);
 	vm_print_swap_stats(vm, stderr);
 
 	int status = vm->exit_status;

@@ -5,6 +5,7 @@
 #include <kernel/cpu.h>
 #include <kernel/crash.h>
 #include <kernel/irqflags.h>
+#include <kernel/sched.h>
 #include <kernel/workqueue.h>
 #include <asm/setup.h>
 
@@ -14,6 +15,8 @@ void cpu_startup_entry(void)
 		local_irq_disable();
 		crash_check_pending();
 		if (run_queued_work())
+			continue;
+		if (sched_idle())     /* tasks to run (kernel/sched.c) */
 			continue;
 		arch_cpu_idle();
 	}

@@ -2,7 +2,8 @@
  * kmain: the boot CPU's path from entry.S to a running machine.
  *   descriptor tables and per-CPU area -> console -> boot_info and the
  *   command line -> LAPIC -> ACPI topology -> memory manager -> timer
- *   tick -> application processors -> topology report -> crash=/hold ->
+ *   tick -> application processors -> topology report -> crash= -> init
+ *   (when the initramfs has one: start_init() does not return) -> hold ->
  *   power off.
  * Ring-0 code is interpreted on our platform (PLATFORM.md): everything
  * here is kept proportional to what the machine has, and nothing clears
@@ -18,6 +19,7 @@
 #include <kernel/timer.h>
 #include <kernel/numa.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/serial.h>
 #include <asm/setup.h>
 #include <drivers/drivers.h>
@@ -69,6 +71,7 @@ void kmain(unsigned long boot_info_pa)
 	numa_print_topology();
 
 	crash_boot();
+	start_init();    /* returns only when there is no init to run */
 	if (cmdline_has("hold")) {
 		printk("hold: boot done, idling until the VM is stopped\n");
 		cpu_startup_entry();

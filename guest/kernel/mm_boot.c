@@ -21,6 +21,7 @@
 #include <kernel/workqueue.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
+#include <mm/vma.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
 #include <mm/vmstat.h>
@@ -161,6 +162,8 @@ void mm_boot_diagnostics(void)
 		tlb_selftest();
 	if (cmdline_has("slub_selftest"))
 		slub_selftest(run_on_cpus_at_once);
+	if (cmdline_has("mm_user_selftest"))
+		mm_user_selftest();
 	if (cmdline_has("slub_bug"))
 		slub_bug(cmdline_get("slub_bug"));
 	if (cmdline_has("slabinfo"))

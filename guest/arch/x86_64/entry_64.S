@@ -5,8 +5,8 @@
  * that saves the general registers as a struct pt_regs and calls
  *   do_exception(regs)  for vectors 0-31 (traps.c)
  *   do_irq(regs)        for vectors 32-255 (irq.c)
- * Everything runs in ring 0 for now: no swapgs (add it, keyed on the
- * saved CS, when ring 3 arrives).
+ * No swapgs: the kernel's GS base stays loaded in user mode too (user
+ * code cannot change it without FSGSBASE; process.c, switch_64.S).
  */
 
 /* Vectors for which the CPU pushes an error code. */

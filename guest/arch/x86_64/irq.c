@@ -4,6 +4,7 @@
  * atomic). do_irq() runs with interrupts off and sends the EOI.
  */
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <asm/apic.h>
 #include <asm/irq.h>
@@ -30,4 +31,6 @@ void do_irq(struct pt_regs *regs)
 	else
 		printk("irq: CPU %u: unexpected vector 0x%x\n", smp_processor_id(), vector);
 	apic_eoi();
+	if ((regs->cs & 3) == 3)
+		exit_to_user_mode(regs);   /* preemption, fatal signals (process.c) */
 }

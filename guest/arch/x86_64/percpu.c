@@ -10,6 +10,7 @@
 #include <asm/percpu.h>
 
 struct percpu *per_cpu_area[NR_CPUS];
+void syscall_init(void);
 
 static struct percpu boot_percpu;
 static u8 boot_ist_stacks[N_EXCEPTION_STACKS * EXCEPTION_STKSZ] __attribute__((aligned(4096)));
@@ -34,6 +35,7 @@ void cpu_init(struct percpu *pc)
 	wrmsr(MSR_GS_BASE, (u64)pc);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	idt_load();
+	syscall_init();     /* process.c */
 }
 
 /* The boot CPU; its APIC id and node are filled in once they are known. */

@@ -11,6 +11,7 @@
  */
 #include <kernel/jiffies.h>
 #include <kernel/timer.h>
+#include <kernel/sched.h>
 #include <kernel/printk.h>
 #include <asm/apic.h>
 #include <asm/irq.h>
@@ -35,6 +36,7 @@ static void lapic_timer_interrupt(struct pt_regs *regs)
 	pc->timer_ticks++;
 	if (pc->cpu == 0)
 		do_timer();
+	scheduler_tick();
 }
 
 static void read_hypervisor_timing(void)

@@ -63,11 +63,17 @@ void show_regs(struct pt_regs *regs)
 	       regs->cs, regs->ss, read_cr0(), read_cr3(), read_cr4());
 }
 
+/* process.c: system calls (the #PF fallback) and user-mode faults. */
+bool handle_user_exception(struct pt_regs *regs, unsigned long cr2);
+
 void do_exception(struct pt_regs *regs)
 {
 	unsigned long cr2 = read_cr2();   /* before anything can fault again */
 	unsigned long vec = regs->vector;
 	const char *name = vec < 32 && exception_names[vec] ? exception_names[vec] : "Reserved";
+
+	if ((regs->cs & 3) == 3 && handle_user_exception(regs, cr2))
+		return;
 
 	panic_begin();
 	printk("PANIC: CPU %u: exception %lu (%s) error code 0x%lx\n",

@@ -4,6 +4,18 @@
 #define KERNEL_ERRNO_H
 
 #define EPERM           1
+#define ESRCH           3
+#define EINTR           4
+#define ENOEXEC         8
+#define EBADF           9
+#define ECHILD         10
+#define EACCES         13
+#define ENOTDIR        20
+#define EISDIR         21
+#define EMFILE         24
+#define ENOTTY         25
+#define ESPIPE         29
+#define ENAMETOOLONG   36
 #define ENOENT          2
 #define EIO             5
 #define ENXIO           6

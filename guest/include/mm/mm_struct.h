@@ -1,8 +1,8 @@
 /*
  * struct mm_struct: an address space (Linux: the mm_struct of
- * include/linux/mm_types.h, and init_mm of mm/init-mm.c). For now it holds
- * what the page tables and TLB shootdowns need; processes (a later issue)
- * add VMAs, counters and a reference count.
+ * include/linux/mm_types.h, and init_mm of mm/init-mm.c): what the page
+ * tables and TLB shootdowns need, then a user address space's VMAs,
+ * layout, counters and reference count (mm/mm_user.h, mm/vma.h).
  *
  *   pgd              top-level page table; the kernel half (entries
  *                    KERNEL_PGD_BOUNDARY..511) is a copy of init_mm's and
@@ -25,12 +25,30 @@
 #include <kernel/spinlock.h>
 #include <asm/mmu.h>
 #include <asm/pgtable_types.h>
+#include <kernel/list.h>
+
+struct vm_area_struct;
+
+/* Per-mm resident page counts (Linux's rss_stat, /proc/self/statm). */
+enum { MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES, NR_MM_COUNTERS };
 
 struct mm_struct {
 	pgd_t *pgd;
 	spinlock_t page_table_lock;
 	struct cpumask cpu_bitmap;
 	mm_context_t context;
+	/* User address spaces (mm/mm_user.h, guest/mm/mmap.c). */
+	struct vm_area_struct *mm_rb;   /* VMAs by address: AVL tree root */
+	struct list_head mmap;          /* the same VMAs in address order */
+	int map_count;                  /* number of VMAs */
+	int mm_users;                   /* references (mmget/mmput) */
+	spinlock_t mmap_lock;           /* VMAs and user PTEs */
+	unsigned long mmap_base;        /* top-down get_unmapped_area starts here */
+	unsigned long start_brk, brk;   /* heap */
+	unsigned long start_stack;      /* top of the stack VMA */
+	unsigned long stack_limit;      /* lowest address the stack may grow to */
+	unsigned long total_vm;         /* pages in VMAs */
+	long rss_stat[NR_MM_COUNTERS];
 };
 
 extern struct mm_struct init_mm;

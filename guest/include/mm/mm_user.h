@@ -73,12 +73,16 @@ long mm_setup_stack(struct mm_struct *mm, unsigned long top, unsigned long size)
 /* A user-mode #PF (or a kernel access to user memory) at ADDR with the x86
  * error code: 0 when mapped now; else the signal to send (SIGSEGV for no
  * VMA or a permission violation, SIGBUS for a file page beyond EOF), or
- * -ENOMEM when no memory could be had (the OOM path, later). */
+ * -ENOMEM when no memory could be had (the OOM path, later). Call it (and
+ * the copies below) with interrupts enabled: it may send TLB shootdowns
+ * while holding mm->mmap_lock (asm/tlbflush.h rule 4). */
 int handle_user_fault(struct mm_struct *mm, unsigned long addr, unsigned long error_code);
 
 /* ---- copies between kernel and user memory of MM (the current task's) ----
  * They walk MM's page tables through the direct map (faulting pages in as
- * needed), so they work whatever CR3 holds; a bad address gives -EFAULT. */
+ * needed), so they work whatever CR3 holds: 0 when all N bytes were copied,
+ * -EFAULT for a bad address (-ENOMEM if a page could not be had);
+ * strncpy_from_user_mm returns the string's length (N if no NUL in N). */
 long copy_from_user_mm(struct mm_struct *mm, void *dst, unsigned long src, unsigned long n);
 long copy_to_user_mm(struct mm_struct *mm, unsigned long dst, const void *src, unsigned long n);
 long strncpy_from_user_mm(struct mm_struct *mm, char *dst, unsigned long src, unsigned long n);
@@ -87,5 +91,28 @@ long strncpy_from_user_mm(struct mm_struct *mm, char *dst, unsigned long src, un
 unsigned long mm_total_vm(struct mm_struct *mm);     /* pages mapped (VmSize) */
 unsigned long mm_rss(struct mm_struct *mm);          /* pages resident (VmRSS) */
 unsigned long mm_shared_rss(struct mm_struct *mm);   /* resident file pages (statm's shared) */
+/* /proc/self/maps into BUF (whole lines, NUL-terminated): its length. */
+long mm_show_maps(struct mm_struct *mm, char *buf, unsigned long size);
+
+/* Make free memory countable exactly: create what user memory keeps for
+ * good (the zero page, its slab caches), free clean unmapped page-cache
+ * pages and the empty slabs of its caches and of kmalloc. Call it before
+ * taking a "free pages" baseline and again before comparing with it. */
+void mm_user_drain(void);
+
+/* ---- files (guest/mm/filemap.c): read() and write() of an initramfs file
+ * go through the page cache its mappings use, so a MAP_SHARED store is
+ * what read() returns and write() is what a mapping sees. Bytes done (0 at
+ * or after EOF; a write never extends the file), or -errno. */
+long filemap_read(const struct initramfs_file *file, u64 offset, void *buf, unsigned long len);
+long filemap_write(const struct initramfs_file *file, u64 offset, const void *buf,
+		   unsigned long len);
+
+#ifndef SIGBUS
+#define SIGBUS  7
+#endif
+#ifndef SIGSEGV
+#define SIGSEGV 11
+#endif
 
 #endif

@@ -19,7 +19,17 @@
 	X(NR_TLB_REMOTE_FLUSH, "nr_tlb_remote_flush") \
 	X(NR_TLB_REMOTE_FLUSH_RECEIVED, "nr_tlb_remote_flush_received") \
 	X(NR_TLB_LOCAL_FLUSH_ALL, "nr_tlb_local_flush_all") \
-	X(NR_TLB_LOCAL_FLUSH_ONE, "nr_tlb_local_flush_one")
+	X(NR_TLB_LOCAL_FLUSH_ONE, "nr_tlb_local_flush_one") \
+	/* user memory (guest/mm/memory.c, rmap.c, filemap.c; NOTES.md) */ \
+	X(PGFAULT, "pgfault") \
+	X(PGMAJFAULT, "pgmajfault") \
+	X(PGREUSE, "pgreuse") \
+	X(COW_FAULT, "cow_fault") \
+	X(ZERO_PAGE_MAP, "zero_page_map") \
+	/* gauges kept as signed per-CPU deltas (exact once summed) */ \
+	X(NR_ANON_PAGES, "nr_anon_pages") \
+	X(NR_MAPPED, "nr_mapped") \
+	X(NR_FILE_PAGES, "nr_file_pages")
 
 #define VM_EVENT_ENUM(item, name) item,
 enum vm_event_item { VM_EVENT_ITEMS(VM_EVENT_ENUM) NR_VM_EVENT_ITEMS };

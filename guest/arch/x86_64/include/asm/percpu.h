@@ -24,6 +24,9 @@ struct percpu {
 	unsigned long timer_ticks;  /* LAPIC timer interrupts taken */
 	unsigned long irq_count;    /* interrupts taken (all vectors) */
 	void *ist_stacks;           /* N_EXCEPTION_STACKS * EXCEPTION_STKSZ */
+	void *current_task;         /* kernel/sched.h: the running task */
+	unsigned long kernel_sp;    /* its kernel stack top (= TSS.sp0) */
+	unsigned long user_sp;      /* syscall entry scratch (switch_64.S) */
 	struct gdt_page gdt;
 	struct tss_struct tss __aligned(16);
 } ____cacheline_aligned;
