@@ -494,64 +494,68 @@ Test(slub_misc, reclaimable_caches_count_apart)
 #define ROUNDS   200000
 #define RING     256
 
-/* Objects handed from each thread to the next, which checks and frees them. */
+/* Objects handed from each thread to the next, which checks and frees them.
+ * An object carries its own size (the index into sizes[] in its first
+ * byte): a side array could be rewritten for the slot's next object while
+ * the receiver still reads it. */
 static struct {
 	void *volatile slot[RING];
-	size_t size[RING];
 } ring[NTHREADS];
 
-static void fill(unsigned char *p, size_t n, unsigned char v)
+static const size_t sizes[] = { 8, 40, 64, 96, 150, 256, 700, 2000, 5000, 9000 };
+
+static void fill(unsigned char *p, unsigned int idx, unsigned char v)
 {
-	memset(p, v, n);
+	p[0] = (unsigned char)idx;
+	memset(p + 1, v, sizes[idx] - 1);
 }
 
-static bool check(const unsigned char *p, size_t n, unsigned char v)
+/* The object's size, or 0 if its contents are not the pattern V. */
+static size_t check(const unsigned char *p, unsigned char v)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != v)
-			return false;
-	return true;
+	if (p[0] >= ARRAY_SIZE(sizes))
+		return 0;
+	size_t n = sizes[p[0]];
+	for (size_t i = 1; i < n; i++)
+		if (p[i] != (unsigned char)(n ^ v))
+			return 0;
+	return n;
 }
 
 static void *stress(void *arg)
 {
 	unsigned int cpu = (unsigned int)(unsigned long)arg, next = (cpu + 1) % NTHREADS;
 	unsigned long seed = 12345 + cpu, bad = 0;
-	static const size_t sizes[] = { 8, 40, 64, 96, 150, 256, 700, 2000, 5000, 9000 };
 
 	mm_host_set_cpu(cpu);
 	for (unsigned int r = 0; r < ROUNDS; r++) {
 		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
-		size_t size = sizes[(seed >> 33) % ARRAY_SIZE(sizes)];
+		unsigned int idx = (unsigned int)((seed >> 33) % ARRAY_SIZE(sizes));
 		unsigned int k = (unsigned int)(seed >> 45) % RING;
-		unsigned char *p = kmalloc(size, GFP_KERNEL);
+		unsigned char *p = kmalloc(sizes[idx], GFP_KERNEL);
 
 		if (!p) {
 			bad++;
 			continue;
 		}
-		fill(p, size, (unsigned char)(size ^ next));
+		fill(p, idx, (unsigned char)(sizes[idx] ^ next));
 		if ((seed >> 20) & 1) {         /* keep it local */
-			if (!check(p, size, (unsigned char)(size ^ next)))
+			if (!check(p, (unsigned char)next))
 				bad++;
 			kfree(p);
 			continue;
 		}
 		/* Hand it to the next CPU; free what it was holding for us. */
-		void *old = __atomic_exchange_n(&ring[next].slot[k], NULL, __ATOMIC_ACQUIRE);
+		void *old = __atomic_exchange_n(&ring[next].slot[k], p, __ATOMIC_ACQ_REL);
 		if (old) {
-			size_t osize = ring[next].size[k];
-			if (!check(old, osize, (unsigned char)(osize ^ next)))
+			if (!check(old, (unsigned char)next))
 				bad++;
 			kfree(old);
 		}
-		ring[next].size[k] = size;
-		__atomic_store_n(&ring[next].slot[k], p, __ATOMIC_RELEASE);
 		/* And free one the previous CPU handed us. */
 		void *mine = __atomic_exchange_n(&ring[cpu].slot[(k + 7) % RING], NULL, __ATOMIC_ACQUIRE);
 		if (mine) {
-			size_t msize = ring[cpu].size[(k + 7) % RING];
-			if (!check(mine, msize, (unsigned char)(msize ^ cpu)))
+			if (!check(mine, (unsigned char)cpu))
 				bad++;
 			kfree(mine);
 		}
@@ -579,8 +583,7 @@ Test(slub_smp, four_cpus_allocating_and_freeing_each_others_objects, .timeout = 
 	for (int c = 0; c < NTHREADS; c++)
 		for (int k = 0; k < RING; k++)
 			if (ring[c].slot[k]) {
-				cr_expect(check(ring[c].slot[k], ring[c].size[k],
-						(unsigned char)(ring[c].size[k] ^ c)));
+				cr_expect(check(ring[c].slot[k], (unsigned char)c));
 				kfree(ring[c].slot[k]);
 			}
 	for (unsigned int i = 1; i <= KMALLOC_SHIFT_HIGH; i++) {
