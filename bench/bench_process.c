@@ -5,6 +5,9 @@
  *   - exits to the VMM per 1,000 anonymous faults (aim 0)
  *   - pages copied when a forked child writes k of n pages (aim k), and
  *     when the parent writes after the child exited (aim 0: reused)
+ *   - IPIs per munmap of 512 pages with the mm live on 2 CPUs (aim 1 per
+ *     remote CPU): without threads, the process touches the pages on CPU 1
+ *     and unmaps them from CPU 0, CPU 1 keeping the mm loaded lazily
  *   - ns per fault, per CoW write, us per mmap+fault+munmap round
  * Counters are the guest's (cow_fault, pgreuse, pgfault) from the VMM's
  * exit summary; each figure is the difference between a run that does the
@@ -24,7 +27,7 @@
 
 struct run {
 	char out[1 << 17];
-	long long pgfault, cow_fault, pgreuse, exits;
+	long long pgfault, cow_fault, pgreuse, exits, remote_flush, flush_received;
 	char line[256];            /* the program's own figure line */
 };
 
@@ -79,6 +82,8 @@ static int in_guest(struct run *r, const char *prog, const char *a1, const char 
 	r->pgfault = counter(r->out, "pgfault");
 	r->cow_fault = counter(r->out, "cow_fault");
 	r->pgreuse = counter(r->out, "pgreuse");
+	r->remote_flush = counter(r->out, "nr_tlb_remote_flush");
+	r->flush_received = counter(r->out, "nr_tlb_remote_flush_received");
 	r->exits = -1;
 	for (const char *x = r->out; (x = strstr(x, "vmm: ")) != NULL; x++)
 		if (sscanf(x, "vmm: %lld exits to the VMM", &r->exits) == 1)
@@ -125,6 +130,14 @@ int main(void)
 	printf("fork, parent writes 256 pages after the child exited: %lld pages copied (aim 0), %lld reused\n",
 	       work.cow_fault - base.cow_fault, work.pgreuse - base.pgreuse);
 	printf("  host:  %s\n  guest: %s\n", host, work.line);
+
+	if (in_guest(&base, "build/bench/progs/munmap_ipi", "0", NULL, NULL) ||
+	    in_guest(&work, "build/bench/progs/munmap_ipi", "10", NULL, NULL))
+		return 1;
+	printf("munmap of 512 pages with the mm live on 2 CPUs (touched on CPU 1, unmapped on CPU 0), 10 times:\n"
+	       "  %lld flushes sent to other CPUs, %lld received = %.2f IPIs per munmap per remote CPU (aim 1)\n",
+	       work.remote_flush - base.remote_flush, work.flush_received - base.flush_received,
+	       (double)(work.flush_received - base.flush_received) / 10.0);
 
 	if (in_guest(&work, "build/bench/progs/mmap_loop", "20", NULL, NULL))
 		return 1;
