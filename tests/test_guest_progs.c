@@ -171,3 +171,23 @@ Test(progs_in_guest, bad_elf_init_is_refused, .timeout = 120)
 	cr_assert(strstr(r.out, "node distances:"), "%s", r.out);
 	vm_result_free(&r);
 }
+
+/* A fork storm far larger than the guest's memory (32 MiB) is bounded: fork
+ * fails with ENOMEM before 2000 children, every child is reaped, the kernel
+ * lives on and no page leaks. */
+Test(progs_in_guest, fork_storm_is_bounded_by_memory, .timeout = 240)
+{
+	VM_REQUIRE();
+	const char *extra[] = { "--", "build/progs/fork_storm", "2000", NULL };
+	struct vm_result r;
+	cr_assert_eq(vm_run("configs/1node.xml", NULL, 200, extra, &r), 0);
+	cr_assert_eq(r.status, 0, "status %d:\n%s", r.status, r.out);
+	cr_assert(strstr(r.out, "PASS fork_storm_bounded"), "%s", r.out);
+	cr_assert(strstr(r.out, "PASS all_children_reaped"), "%s", r.out);
+	const char *f = strstr(r.out, "forked ");
+	cr_assert(f, "%s", r.out);
+	long n = strtol(f + 7, NULL, 10);
+	cr_assert(n > 0 && n < 2000, "forked %ld: not bounded by memory", n);
+	cr_assert(strstr(r.out, "(leaked: 0)"), "%s", r.out);
+	vm_result_free(&r);
+}
