@@ -33,24 +33,13 @@ struct run {
 
 static int capture(const char *const *argv, char *out, size_t len)
 {
-	int p[2];
-	if (pipe(p) < 0)
+	pid_t pid;
+	FILE *f = bench_spawn(argv, &pid);
+	if (!f)
 		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	size_t n = 0;
-	ssize_t r;
-	while (n < len - 1 && (r = read(p[0], out + n, len - 1 - n)) > 0)
-		n += (size_t)r;
+	size_t n = fread(out, 1, len - 1, f);
 	out[n] = 0;
-	close(p[0]);
+	fclose(f);
 	int st;
 	waitpid(pid, &st, 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;

@@ -31,24 +31,13 @@ struct figures {
 
 static int run(const char *const *argv, struct figures *f)
 {
-	int p[2];
 	pid_t pid;
-	FILE *out;
 	char line[1024];
 	int st, found = 0;
+	FILE *out = bench_spawn(argv, &pid);
 
-	if (pipe(p) < 0)
+	if (!out)
 		return -1;
-	pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(p[1]);
-	out = fdopen(p[0], "r");
 	memset(f, 0, sizeof(*f));
 	while (fgets(line, sizeof(line), out)) {
 		found += sscanf(line, "tlb selftest: 512-page range flush, mm live on 2 CPUs: %lu IPI(s) (%lu remote CPU)",

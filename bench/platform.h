@@ -6,7 +6,9 @@
 #ifndef BENCH_PLATFORM_H
 #define BENCH_PLATFORM_H
 
+#include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -21,6 +23,26 @@ static inline const char *bench_kvm_backend(void)
 	if (access("/sys/module/kvm_amd", F_OK) == 0)
 		return "KVM with SVM";
 	return access("/dev/kvm", F_OK) == 0 ? "KVM (unknown backend)" : "no KVM";
+}
+
+/* Start ARGV[0] with stdout and stderr into a pipe; the child dies with
+ * us. Returns the pipe's read end as a stream (NULL on failure); *PID for
+ * waitpid(). */
+static inline FILE *bench_spawn(const char *const *argv, pid_t *pid)
+{
+	int p[2];
+	if (pipe(p) < 0)
+		return NULL;
+	*pid = fork();
+	if (*pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(p[1]);
+	return fdopen(p[0], "r");
 }
 
 /* Monotonic time in nanoseconds. */
