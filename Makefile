@@ -14,7 +14,7 @@ Q        := $(if $(filter 1,$(V)),,@)
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -pthread \
                -D_GNU_SOURCE -Iinclude -I. -MMD -MP \
                $(shell xml2-config --cflags 2>/dev/null)
-HOST_LDLIBS := $(shell xml2-config --libs 2>/dev/null) -ljansson -lnuma -luring -pthread -lm
+HOST_LDLIBS := $(shell xml2-config --libs 2>/dev/null) -ljansson -luring -ldl -pthread -lm
 
 ALL_TARGETS   :=
 TEST_BINS     :=

@@ -6,9 +6,11 @@
  * Backing (config <gmm:memory backing=...>): plain anonymous memory, THP
  * (MADV_HUGEPAGE on a 2 MiB-aligned mapping) or hugetlbfs (MAP_HUGETLB);
  * host-node binding (<gmm:numa-binding>) uses mbind(MPOL_BIND) through
- * libnuma before anything touches the memory. Whatever the host cannot do
- * is refused with the reason, never silently downgraded.
+ * libnuma (dlopen'd on first use) before anything touches the memory.
+ * Whatever the host cannot do is refused with the reason, never silently
+ * downgraded.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <numa.h>
@@ -85,23 +87,58 @@ static void *map_hugetlb(uint64_t size, int node, char *err, size_t errlen)
 	return p;
 }
 
+/*
+ * libnuma, loaded only when a config binds memory to a host node: its
+ * constructor reads /proc and /sys at every program start, which would
+ * add to every VM's set-up time whether it binds anything or not.
+ */
+struct libnuma {
+	int (*available)(void);
+	int (*max_node)(void);
+	int (*bitmask_isbitset)(const struct bitmask *, unsigned int);
+	struct bitmask **all_nodes_ptr;
+	long (*mbind)(void *, unsigned long, int, const unsigned long *, unsigned long, unsigned);
+};
+
+static int load_libnuma(struct libnuma *l, char *err, size_t errlen)
+{
+	void *h = dlopen("libnuma.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(err, errlen, "host-node binding needs libnuma (Debian package libnuma1): %s", dlerror());
+		return -1;
+	}
+	*(void **)&l->available = dlsym(h, "numa_available");
+	*(void **)&l->max_node = dlsym(h, "numa_max_node");
+	*(void **)&l->bitmask_isbitset = dlsym(h, "numa_bitmask_isbitset");
+	l->all_nodes_ptr = dlsym(h, "numa_all_nodes_ptr");
+	*(void **)&l->mbind = dlsym(h, "mbind");
+	if (!l->available || !l->max_node || !l->bitmask_isbitset || !l->all_nodes_ptr || !l->mbind) {
+		snprintf(err, errlen, "host-node binding: libnuma.so.1 lacks a function we use");
+		return -1;
+	}
+	return 0;
+}
+
 static int bind_to_host_node(void *p, uint64_t size, int guest_node, int host_node,
 			     char *err, size_t errlen)
 {
-	if (numa_available() < 0) {
+	static struct libnuma numa;
+	if (!numa.available && load_libnuma(&numa, err, errlen) < 0)
+		return -1;
+	if (numa.available() < 0) {
 		snprintf(err, errlen, "cell %d: host-node %d requested but this host has no NUMA support",
 			 guest_node, host_node);
 		return -1;
 	}
-	int max = numa_max_node();
-	if (host_node > max || !numa_bitmask_isbitset(numa_all_nodes_ptr, host_node)) {
+	int max = numa.max_node();
+	if (host_node > max || !numa.bitmask_isbitset(*numa.all_nodes_ptr, (unsigned)host_node)) {
 		snprintf(err, errlen, "cell %d: host-node %d does not exist (this host has nodes 0-%d)",
 			 guest_node, host_node, max);
 		return -1;
 	}
 	unsigned long mask[1024 / (8 * sizeof(unsigned long))] = { 0 };
 	mask[host_node / (8 * sizeof(unsigned long))] |= 1UL << (host_node % (8 * sizeof(unsigned long)));
-	if (mbind(p, size, MPOL_BIND, mask, 1024, MPOL_MF_STRICT) < 0) {
+	if (numa.mbind(p, size, MPOL_BIND, mask, 1024, MPOL_MF_STRICT) < 0) {
 		snprintf(err, errlen, "cell %d: binding to host-node %d: mbind: %s",
 			 guest_node, host_node, strerror(errno));
 		return -1;
