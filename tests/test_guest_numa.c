@@ -17,14 +17,9 @@
 
 static unsigned long long node_value(const char *out, int node, const char *name)
 {
-	char section[32], key[64];
-	snprintf(section, sizeof(section), "--- node %d\n", node);
-	const char *s = strstr(out, section);
-	cr_assert(s, "no %s in the exit summary:\n%s", section, out);
-	snprintf(key, sizeof(key), "\n%s ", name);
-	const char *k = strstr(s, key);
-	cr_assert(k, "no %s for node %d", name, node);
-	return strtoull(k + strlen(key), NULL, 10);
+	long long v = vm_summary_value(out, node, name);
+	cr_assert_geq(v, 0, "no %s for node %d in the exit summary:\n%s", name, node, out);
+	return (unsigned long long)v;
 }
 
 static void pinned_allocation(const char *config, const char *cpu, int node, int other)

@@ -27,16 +27,6 @@ static void assert_clean(struct vm_result *r)
 	cr_assert_null(strstr(r->out, "FAIL"), "a self-test check failed:\n%s", r->out);
 }
 
-/* The value after "NAME " on its own line of the VMM's exit summary. */
-static long summary_value(const char *out, const char *name)
-{
-	char key[96];
-	const char *p;
-
-	snprintf(key, sizeof(key), "\n%s ", name);
-	p = strstr(out, key);
-	return p ? strtol(p + strlen(key), NULL, 10) : -1;
-}
 
 Test(guest_paging, boot_loads_the_kernels_own_tables, .timeout = TIMEOUT + 30)
 {
@@ -105,10 +95,10 @@ Test(guest_paging, tlb_selftest_one_ipi_per_remote_cpu_never_stale, .timeout = T
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		cr_assert(strstr(r.out, want[i]), "missing \"%s\":\n%s", want[i], r.out);
 	/* The host reads the same counters from the counters page. */
-	cr_assert_geq(summary_value(r.out, "nr_tlb_remote_flush"), 7, "%s", r.out);
-	cr_assert_geq(summary_value(r.out, "nr_tlb_remote_flush_received"), 7, "%s", r.out);
-	cr_assert_geq(summary_value(r.out, "nr_tlb_local_flush_all"), 1, "%s", r.out);
-	cr_assert_geq(summary_value(r.out, "nr_tlb_local_flush_one"), 9, "%s", r.out);
+	cr_assert_geq(vm_summary_value(r.out, -1, "nr_tlb_remote_flush"), 7, "%s", r.out);
+	cr_assert_geq(vm_summary_value(r.out, -1, "nr_tlb_remote_flush_received"), 7, "%s", r.out);
+	cr_assert_geq(vm_summary_value(r.out, -1, "nr_tlb_local_flush_all"), 1, "%s", r.out);
+	cr_assert_geq(vm_summary_value(r.out, -1, "nr_tlb_local_flush_one"), 9, "%s", r.out);
 	vm_result_free(&r);
 }
 

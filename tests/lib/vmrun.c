@@ -132,6 +132,19 @@ void vm_result_free(struct vm_result *r)
 	r->out = NULL;
 }
 
+long long vm_summary_value(const char *out, int node, const char *name)
+{
+	char section[32], key[96];
+	if (node < 0)
+		snprintf(section, sizeof(section), "--- vmstat");
+	else
+		snprintf(section, sizeof(section), "--- node %d\n", node);
+	const char *s = strstr(out, section);
+	snprintf(key, sizeof(key), "\n%s ", name);
+	const char *k = s ? strstr(s, key) : NULL;
+	return k ? strtoll(k + strlen(key), NULL, 10) : -1;
+}
+
 int count_substr(const char *h, const char *n)
 {
 	int c = 0;

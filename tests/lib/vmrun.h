@@ -44,6 +44,11 @@ bool qemu_can_run(const char **why);
 #define VM_REQUIRE() do { const char *why_; \
 	if (!vm_can_run(&why_)) cr_skip_test("SKIPPED: %s", why_); } while (0)
 
+/* The value of counter NAME in the VMM's exit summary of OUT: in the
+ * "--- node NODE" section, or the global "--- vmstat" one for NODE -1;
+ * -1 if there is no such section or counter. */
+long long vm_summary_value(const char *out, int node, const char *name);
+
 /* Count occurrences of NEEDLE in HAYSTACK. */
 int count_substr(const char *haystack, const char *needle);
 
